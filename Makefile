@@ -1,0 +1,58 @@
+# Onramp — see README.md. `make run` serves the product on the embedded
+# emulator; `make test` runs every check and test, browser tests included.
+GO        ?= go
+BIN       := bin/onramp
+PKGS      := ./...
+FUZZTIME  ?= 60s
+SHARED    ?= ../shared
+
+.PHONY: run build generate check-generated lint vet test unit e2e e2e-setup bench fuzz cover docker clean
+
+run: ## serve Onramp on the embedded Stitch emulator (http://127.0.0.1:8080)
+	$(GO) run .
+
+build: ## build the binary into bin/onramp
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) .
+
+generate: ## regenerate templ code
+	$(GO) tool templ generate
+
+check-generated: ## fail when generated templ code is out of date
+	$(GO) tool templ generate
+	@git diff --exit-code -- '*_templ.go' || { echo "generated templ code is out of date: run 'make generate' and commit"; exit 1; }
+	@untracked=$$(git ls-files --others --exclude-standard -- '*_templ.go'); \
+	  if [ -n "$$untracked" ]; then echo "uncommitted generated files: $$untracked"; exit 1; fi
+
+lint: ## gofmt check and go vet
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+vet: lint
+
+unit: ## unit and integration tests with the race detector (no browser)
+	@test -d $(SHARED)/stitch-connect || { echo "$(SHARED)/stitch-connect not found: the tests read the shared API reference beside the checkout"; exit 1; }
+	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /e2e)
+
+e2e-setup: ## install Chromium, redis-server, the Playwright driver and axe-core when missing
+	./scripts/e2e-setup.sh >/dev/null
+
+e2e: ## browser tests (playwright-go + Debian Chromium + axe-core)
+	eval "$$(./scripts/e2e-setup.sh)" && $(GO) test -count=1 -timeout 15m ./e2e/...
+
+test: check-generated lint unit e2e ## everything CI runs
+
+bench: ## benchmarks
+	$(GO) test -run='^$$' -bench=. -benchmem ./forms/ ./views/ ./handlers/
+
+fuzz: ## each fuzz target for FUZZTIME (default 60s)
+	$(GO) test -run='^$$' -fuzz='^FuzzBuild$$' -fuzztime=$(FUZZTIME) ./forms/
+	$(GO) test -run='^$$' -fuzz='^FuzzDecode$$' -fuzztime=$(FUZZTIME) ./forms/
+
+cover: ## coverage per package
+	$(GO) test -cover $$($(GO) list ./... | grep -v /e2e)
+
+docker: ## build the container image (needs a Docker engine)
+	docker build -t onramp:latest .
+
+clean:
+	rm -rf bin .pwdriver e2e/screenshots

@@ -1,0 +1,198 @@
+package app
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+const testAPIKey = "test-partner-key-0123456789"
+
+func (ts *testServer) launch(t *testing.T, key string, body map[string]any) (*http.Response, map[string]any) {
+	t.Helper()
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/api/v1/launch", bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	resp, err := ts.Client.Do(req)
+	if err != nil {
+		t.Fatalf("launch: %v", err)
+	}
+	defer resp.Body.Close()
+	out := map[string]any{}
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	return resp, out
+}
+
+func launchEnv(extra map[string]string) map[string]string {
+	env := map[string]string{
+		"ONRAMP_API_KEYS":      testAPIKey,
+		"ONRAMP_RETURN_URLS":   "https://app.example.com/",
+		"ONRAMP_EMBED_ORIGINS": "https://app.example.com",
+	}
+	for k, v := range extra {
+		env[k] = v
+	}
+	return env
+}
+
+func errorCode(body map[string]any) string {
+	e, _ := body["error"].(map[string]any)
+	s, _ := e["code"].(string)
+	return s
+}
+
+func TestLaunchTokens(t *testing.T) {
+	ts := mustStart(t, launchEnv(nil))
+	tok, id := ts.App.Emulator.NewAccount("")
+	valid := map[string]any{"access_token": tok, "stitch_account_id": id, "source_type": "platform.mysql", "return_url": "https://app.example.com/done",
+		"theme": map[string]any{"primary": "#0b5394", "compact": true}}
+
+	cases := []struct {
+		name, key string
+		body      map[string]any
+		status    int
+		code      string
+	}{
+		{"wrong key", "nope-nope-nope-nope", valid, 401, "unauthorized"},
+		{"no key", "", valid, 401, "unauthorized"},
+		{"return_url not allowed", testAPIKey, map[string]any{"access_token": tok, "stitch_account_id": id, "return_url": "https://evil.example.net/"}, 400, "return_url_not_allowed"},
+		{"missing token", testAPIKey, map[string]any{"stitch_account_id": id}, 400, "invalid_request"},
+		{"unreadable theme", testAPIKey, map[string]any{"access_token": tok, "stitch_account_id": id, "theme": map[string]any{"text": "#777777", "background": "#888888"}}, 400, "invalid_theme"},
+		{"unknown field", testAPIKey, map[string]any{"access_token": tok, "stitch_account_id": id, "colour": "red"}, 400, "invalid_json"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := ts.launch(t, tc.key, tc.body)
+			if resp.StatusCode != tc.status || errorCode(body) != tc.code {
+				t.Fatalf("got %d %v, want %d with code %q", resp.StatusCode, body, tc.status, tc.code)
+			}
+		})
+	}
+
+	resp, body := ts.launch(t, testAPIKey, valid)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("valid launch: got %d %v", resp.StatusCode, body)
+	}
+	u, _ := body["url"].(string)
+	if !strings.HasPrefix(u, ts.URL+"/launch/") || body["expires_at"] == nil {
+		t.Fatalf("launch response: got %v", body)
+	}
+	browser := mustStartSameEmulator(t, ts)
+	r, _ := browser.get(t, strings.TrimPrefix(u, ts.URL))
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/sources/new/platform.mysql" {
+		t.Fatalf("redeem: got %d → %q", r.StatusCode, r.Header.Get("Location"))
+	}
+	_, page := browser.get(t, "/sources/new/platform.mysql")
+	contains(t, page, "Connect MySQL", "/theme.css?v=", `class="compact"`)
+
+	// Reused: a clear page, and no session for a new browser.
+	other := mustStartSameEmulator(t, ts)
+	r, page = other.get(t, strings.TrimPrefix(u, ts.URL))
+	if r.StatusCode != http.StatusGone || !strings.Contains(page, "already used") {
+		t.Fatalf("reuse: got %d", r.StatusCode)
+	}
+	if r, _ := other.get(t, "/sources/new"); r.StatusCode != http.StatusSeeOther {
+		t.Fatal("a reused launch token started a session")
+	}
+	r, page = other.get(t, "/launch/not-a-token")
+	if r.StatusCode != http.StatusGone || !strings.Contains(page, "does not work") {
+		t.Fatalf("unknown: got %d", r.StatusCode)
+	}
+}
+
+func TestLaunchTokenExpires(t *testing.T) {
+	ts := mustStart(t, launchEnv(map[string]string{"ONRAMP_LAUNCH_TTL": "1s"}))
+	tok, id := ts.App.Emulator.NewAccount("")
+	_, body := ts.launch(t, testAPIKey, map[string]any{"access_token": tok, "stitch_account_id": id})
+	u, _ := body["url"].(string)
+	time.Sleep(1500 * time.Millisecond)
+	r, page := ts.get(t, strings.TrimPrefix(u, ts.URL))
+	if r.StatusCode != http.StatusGone || !strings.Contains(page, "expired") {
+		t.Fatalf("expired: got %d", r.StatusCode)
+	}
+	if r, _ := ts.get(t, "/sources/new"); r.StatusCode != http.StatusSeeOther {
+		t.Fatal("an expired launch token started a session")
+	}
+}
+
+// startRedis runs a real redis-server on a free 127.0.0.1 port for the test.
+func startRedis(t *testing.T) string {
+	t.Helper()
+	bin := os.Getenv("REDIS_SERVER")
+	if bin == "" {
+		var err error
+		if bin, err = exec.LookPath("redis-server"); err != nil {
+			t.Fatal("redis-server not found: run `make test` (scripts/e2e-setup.sh installs it) or apt-get install redis-server")
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	cmd := exec.Command(bin, "--bind", "127.0.0.1", "--port", fmt.Sprint(port), "--save", "", "--appendonly", "no", "--dir", t.TempDir())
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start redis-server: %v", err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	ready := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), "Ready to accept connections") {
+				close(ready)
+				for sc.Scan() {
+				}
+				return
+			}
+		}
+	}()
+	select {
+	case <-ready:
+	case <-time.After(10 * time.Second):
+		t.Fatal("redis-server did not start")
+	}
+	return fmt.Sprintf("redis://127.0.0.1:%d/0", port)
+}
+
+func TestLaunchAcrossReplicasWithRedis(t *testing.T) {
+	redisURL := startRedis(t)
+	a := mustStart(t, launchEnv(map[string]string{"REDIS_URL": redisURL}))
+	// Replica B talks to the same Stitch (A's embedded emulator) and the same Redis.
+	key := strings.Repeat("ab", 32) + ":" + strings.Repeat("cd", 32)
+	b := mustStart(t, launchEnv(map[string]string{
+		"REDIS_URL": redisURL, "STITCH_API_URL": a.URL + "/_stitch", "STITCH_APP_URL": a.URL + "/_stitch",
+		"STITCH_PARTNER_ID": DemoPartnerID, "STITCH_PARTNER_SECRET": DemoPartnerSecret, "ONRAMP_SESSION_KEYS": key,
+	}))
+	tok, id := a.App.Emulator.NewAccount("")
+	_, body := a.launch(t, testAPIKey, map[string]any{"access_token": tok, "stitch_account_id": id})
+	u, _ := body["url"].(string)
+	path := strings.TrimPrefix(u, a.URL)
+
+	r, _ := b.get(t, path)
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("redeem on replica B: got %d, want 303", r.StatusCode)
+	}
+	if r, _ := b.get(t, "/sources/new"); r.StatusCode != http.StatusOK {
+		t.Fatalf("replica B session: got %d, want 200", r.StatusCode)
+	}
+	for _, replica := range []*testServer{a, b} {
+		other := mustStartSameEmulator(t, replica)
+		if r, page := other.get(t, path); r.StatusCode != http.StatusGone || !strings.Contains(page, "already used") {
+			t.Fatalf("second redemption: got %d, want 410 already used", r.StatusCode)
+		}
+	}
+}

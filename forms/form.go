@@ -1,0 +1,632 @@
+package forms
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/onramp/onramp/connect"
+)
+
+// Group ids, in the order groups are shown.
+const (
+	groupConnection  = "connection"
+	groupOAuthApp    = "oauth-app"
+	groupSSH         = "ssh"
+	groupSSL         = "ssl"
+	groupEncryption  = "encryption"
+	groupSchedule    = "schedule"
+	groupAdvanced    = "advanced"
+	groupDiagnostics = "diagnostics"
+)
+
+var groupOrder = []string{groupConnection, groupOAuthApp, groupSSH, groupSSL, groupEncryption, groupSchedule, groupAdvanced, groupDiagnostics}
+
+// Widget is the kind of control a field is drawn with.
+type Widget string
+
+// Widgets.
+const (
+	WidgetInput    Widget = "input"    // <input type=InputType>
+	WidgetTextarea Widget = "textarea" // <textarea>; also arrays of strings, one per line
+	WidgetSelect   Widget = "select"   // <select> of Options
+	WidgetCheckbox Widget = "checkbox" // a checkbox submitting "true"
+	WidgetRows     Widget = "rows"     // a repeatable group of Rows with add/remove buttons
+	WidgetReadOnly Widget = "readonly" // a read-only text input showing Value
+)
+
+// Credential choices offered when a credential is already saved (edit mode).
+const (
+	ChoiceKeep    = "keep"
+	ChoiceReplace = "replace"
+	ChoiceClear   = "clear"
+)
+
+// Input names reserved by the engine. Property names are used as they are.
+const (
+	// ActionAdd is the name of the "Add another" submit button; its value is the property name.
+	ActionAdd = "_add"
+	// ActionRemove is the name of a row's "Remove" submit button; its value is "NAME[i]".
+	ActionRemove = "_remove"
+	// ChoicePrefix prefixes the name of a saved credential's radio buttons: "_choice.NAME".
+	ChoicePrefix = "_choice."
+)
+
+// BuildOptions say which form to build.
+type BuildOptions struct {
+	// Edit builds the form of an existing connection: saved credentials offer
+	// keep/replace/clear, immutable properties are read-only, and required
+	// properties already provided are not required again.
+	Edit bool
+	// OwnOAuth shows system_provided_by_default properties (the user brings their own OAuth app).
+	OwnOAuth bool
+	// ShowAll also lists read_only and hidden system properties, read-only (operator diagnostics).
+	ShowAll bool
+}
+
+// Form is the view model of one connection step, built by Engine.Build,
+// filled by Decode and read by the templates. It is used by one request.
+type Form struct {
+	// Type is the source or destination type, and TypeName its display name.
+	Type, TypeName string
+	// StepType is the report card step the form was built from (form, oauth).
+	StepType string
+	// Groups are the fieldsets, in order; empty groups are left out.
+	Groups []*Group
+
+	opts    BuildOptions
+	current map[string]any
+	fields  []*Field // in render order
+	byName  map[string]*Field
+	general []string    // summary messages not tied to a field
+	extra   []ErrorItem // errors of the page's own fields
+	action  action
+	engine  *Engine
+}
+
+// Group is a fieldset of the form.
+type Group struct {
+	// ID is the group's id (connection, oauth-app, ssh, ssl, encryption, schedule, advanced, diagnostics).
+	ID string
+	// Legend names the fieldset.
+	Legend string
+	// Switch, when set, is the checkbox or select that turns the group on;
+	// the other fields depend on it (forms.js hides them while it is off).
+	Switch *Field
+	// Collapsible groups are drawn as a closed <details> (advanced settings).
+	Collapsible bool
+	// Fields are the group's fields, the switch excepted.
+	Fields []*Field
+}
+
+// HasErrors reports whether a field of the group has an error (open it then).
+func (g *Group) HasErrors() bool {
+	if g.Switch != nil && g.Switch.HasErrors() {
+		return true
+	}
+	for _, f := range g.Fields {
+		if f.HasErrors() {
+			return true
+		}
+	}
+	return false
+}
+
+// Option is one choice of a select.
+type Option struct {
+	Value, Label string
+}
+
+// Row is one entry of a repeatable group.
+type Row struct {
+	// Index is the row's position, used in input names: NAME[Index].SUB.
+	Index int
+	// Number is Index+1, for people.
+	Number int
+	// Cells are the row's inputs.
+	Cells []*Field
+	// Remove is the value of the row's remove button: NAME[Index].
+	Remove string
+}
+
+// Field is one input of the form.
+type Field struct {
+	// Name is the input name: the property name, or NAME[i].SUB in a row.
+	Name string
+	// ID is the element id, unique in the form: the name when it is a safe id.
+	ID string
+	// Label, Hint and Placeholder are the words shown; Hint may be empty.
+	Label, Hint, Placeholder string
+	// Widget is the control to draw; InputType the type of an <input>.
+	Widget    Widget
+	InputType string
+	// InputMode and Autocomplete are the attributes of the same name, when set.
+	InputMode, Autocomplete string
+	// Options are the choices of a select, the empty "Choose…" one first when offered.
+	Options []Option
+	// Value is the text shown in the control (never a secret); Checked the state of a checkbox.
+	Value   string
+	Checked bool
+	// Rows are the rows of a repeatable group; AddLabel the text of its add button.
+	Rows     []*Row
+	AddLabel string
+	// Required fields must be filled in (aria-required); Optional ones are marked "(optional)".
+	Required, Optional bool
+	// ReadOnly fields are shown but never sent.
+	ReadOnly bool
+	// Credential fields are secrets: never pre-filled, never echoed.
+	Credential bool
+	// Saved is set when a credential already has a value; CredentialChoice
+	// then holds keep, replace or clear, and CanClear whether clear is offered.
+	Saved            bool
+	CredentialChoice string
+	CanClear         bool
+	// Monospace asks for a fixed-width font (keys, certificates).
+	Monospace bool
+	// Error is the message shown next to the field; empty when valid.
+	Error string
+
+	prop   connect.Property
+	spec   *spec
+	text   FieldText
+	column *column // set on the cells of a row
+}
+
+// HintID is the id of the field's hint.
+func (f *Field) HintID() string { return f.ID + "-hint" }
+
+// ErrorID is the id of the field's error message.
+func (f *Field) ErrorID() string { return f.ID + "-error" }
+
+// DescribedBy is the value of aria-describedby: the hint and error ids present.
+func (f *Field) DescribedBy() string {
+	var ids []string
+	if f.Hint != "" {
+		ids = append(ids, f.HintID())
+	}
+	if f.Error != "" {
+		ids = append(ids, f.ErrorID())
+	}
+	return strings.Join(ids, " ")
+}
+
+// HasErrors reports whether the field or one of its cells has an error.
+func (f *Field) HasErrors() bool {
+	if f.Error != "" {
+		return true
+	}
+	for _, r := range f.Rows {
+		for _, c := range r.Cells {
+			if c.Error != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ChoiceName is the input name of a saved credential's radio buttons.
+func (f *Field) ChoiceName() string { return ChoicePrefix + f.Name }
+
+// NewTextField returns a text field for the page's own inputs (such as a
+// display name) so that they look like the engine's; set Hint, Value, Error as needed.
+func NewTextField(name, label string, required bool) *Field {
+	return &Field{
+		Name: name, ID: safeID(name), Label: label, Widget: WidgetInput, InputType: "text",
+		Required: required, Optional: !required,
+	}
+}
+
+// Build turns one step of a report card into a form. current holds the
+// connection's saved property values (edit) or defaults to pre-fill (create);
+// it may be nil. Build never fails: unknown shapes become text inputs.
+func (e *Engine) Build(sourceType string, step connect.Step, current map[string]any, opts BuildOptions) *Form {
+	f := &Form{
+		Type: sourceType, TypeName: e.TypeName(sourceType), StepType: step.Type,
+		opts: opts, current: current, byName: make(map[string]*Field, len(step.Properties)), engine: e,
+	}
+	groups := make(map[string][]*Field, len(groupOrder))
+	for _, p := range step.Properties {
+		if p.Name == "" {
+			continue
+		}
+		if _, dup := f.byName[p.Name]; dup {
+			continue
+		}
+		group, ok := placement(p, opts)
+		if !ok {
+			continue
+		}
+		fld := e.field(f, p, group == groupDiagnostics)
+		f.byName[p.Name] = fld
+		groups[group] = append(groups[group], fld)
+	}
+	ids := make(map[string]bool, len(f.byName))
+	for _, id := range groupOrder {
+		list := groups[id]
+		if len(list) == 0 {
+			continue
+		}
+		g := &Group{ID: id, Legend: e.texts.groupLegend(id), Collapsible: id == groupAdvanced}
+		sortFields(list)
+		for _, fld := range list {
+			if g.Switch == nil && isSwitch(id, fld) {
+				g.Switch = fld
+				continue
+			}
+			g.Fields = append(g.Fields, fld)
+		}
+		if g.Switch != nil {
+			f.fields = append(f.fields, g.Switch)
+		}
+		f.fields = append(f.fields, g.Fields...)
+		f.Groups = append(f.Groups, g)
+	}
+	for _, fld := range f.fields {
+		fld.ID = uniqueID(ids, safeID(fld.Name))
+		if fld.Widget == WidgetRows {
+			f.renumber(fld)
+		}
+	}
+	return f
+}
+
+// placement returns the group of a property, or false when it is not shown.
+func placement(p connect.Property, opts BuildOptions) (string, bool) {
+	switch p.Kind() {
+	case connect.PropertyUserProvided, connect.PropertyUserProvidedImmutable:
+		return groupByName(p.Name), true
+	case connect.PropertyUserProvidedAdvanced:
+		return groupAdvanced, true
+	case connect.PropertySystemProvidedByDefault:
+		if opts.OwnOAuth {
+			return groupOAuthApp, true
+		}
+	}
+	return groupDiagnostics, opts.ShowAll
+}
+
+func groupByName(name string) string {
+	switch {
+	case name == "ssh" || strings.HasPrefix(name, "ssh_"):
+		return groupSSH
+	case strings.HasPrefix(name, "ssl"):
+		return groupSSL
+	case strings.HasPrefix(name, "encryption_"):
+		return groupEncryption
+	case name == "frequency_in_minutes" || name == "cron_expression" || name == "anchor_time" || name == "start_date":
+		return groupSchedule
+	}
+	return groupConnection
+}
+
+func isSwitch(group string, f *Field) bool {
+	switch group {
+	case groupSSH:
+		return f.Name == "ssh" && f.Widget == WidgetCheckbox
+	case groupSSL:
+		return f.Name == "ssl" && f.Widget == WidgetCheckbox
+	case groupEncryption:
+		return f.Name == "encryption_type" && f.Widget == WidgetSelect
+	}
+	return false
+}
+
+// sortFields puts required fields first, then well-known names in a fixed order, then by name.
+func sortFields(list []*Field) {
+	slices.SortStableFunc(list, func(a, b *Field) int {
+		if a.prop.IsRequired != b.prop.IsRequired {
+			if a.prop.IsRequired {
+				return -1
+			}
+			return 1
+		}
+		oa, ob := wellKnownOrder[a.Name], wellKnownOrder[b.Name]
+		if oa == 0 {
+			oa = len(wellKnownOrder) + 1
+		}
+		if ob == 0 {
+			ob = len(wellKnownOrder) + 1
+		}
+		return cmp.Or(cmp.Compare(oa, ob), strings.Compare(a.Name, b.Name))
+	})
+}
+
+// field builds the field of one property.
+func (e *Engine) field(f *Form, p connect.Property, diagnostics bool) *Field {
+	sp := e.schema.get(p.JSONSchema)
+	txt := e.texts.fieldText(f.Type, p.Name)
+	saved := p.Provided || hasValue(f.current[p.Name])
+	fld := &Field{
+		Name: p.Name, Label: txt.Label, Hint: txt.Hint, Placeholder: txt.Placeholder,
+		Credential: p.IsCredential, Optional: !p.IsRequired,
+		Required: p.IsRequired && !(f.opts.Edit && saved),
+		prop:     p, spec: sp, text: txt,
+	}
+	readOnly := diagnostics || (f.opts.Edit && p.Kind() == connect.PropertyUserProvidedImmutable && saved)
+	if readOnly {
+		e.readOnly(f, fld, diagnostics)
+		return fld
+	}
+	e.widget(f, fld)
+	if fld.Credential {
+		fld.Value = ""
+		fld.Autocomplete = "new-password"
+		if f.opts.Edit && p.Provided {
+			fld.Saved = true
+			fld.CredentialChoice = ChoiceKeep
+			fld.CanClear = !p.IsRequired
+		}
+	}
+	return fld
+}
+
+// widget picks the control of an editable field and its initial value.
+func (e *Engine) widget(f *Form, fld *Field) {
+	sp, cur := fld.spec, f.current[fld.Name]
+	fld.Widget, fld.InputType = WidgetInput, "text"
+	switch sp.format {
+	case formatSelect:
+		fld.Widget = WidgetSelect
+		fld.Value = display(cur)
+		fld.Options = e.options(fld)
+	case formatBoolean:
+		fld.Widget = WidgetCheckbox
+		fld.Checked = truthy(cur)
+	case formatDate:
+		fld.InputType = "date"
+		fld.Value = dateValue(display(cur))
+	case formatDateTime:
+		fld.InputType = "datetime-local"
+		fld.Value = dateTimeValue(display(cur))
+	case formatNumeric:
+		fld.InputMode = "numeric"
+		fld.Value = display(cur)
+	case formatDecimal:
+		fld.InputMode = "decimal"
+		fld.Value = display(cur)
+	case formatURI:
+		fld.InputType = "url"
+		fld.Value = display(cur)
+	case formatEmail:
+		fld.InputType, fld.Autocomplete = "email", "email"
+		fld.Value = display(cur)
+	case formatLines:
+		fld.Widget = WidgetTextarea
+		fld.Value = lines(cur)
+		if fld.Hint == "" {
+			fld.Hint = "Write one per line."
+		}
+	case formatRows:
+		fld.Widget = WidgetRows
+		fld.AddLabel = "Add another"
+		fld.Rows = e.rows(f, fld, cur)
+	default:
+		fld.Value = display(cur)
+	}
+	if fld.Widget == WidgetInput && isMultiline(fld.Name) {
+		fld.Widget, fld.InputType, fld.InputMode, fld.Monospace = WidgetTextarea, "", "", true
+	}
+	if fld.Credential && fld.Widget == WidgetInput {
+		fld.InputType, fld.InputMode = "password", ""
+	}
+}
+
+// isMultiline names the properties that hold keys, certificates or JSON documents.
+func isMultiline(name string) bool {
+	switch name {
+	case "ssl_ca", "ssl_cert", "ssl_key", "sslrootcert", "rsa_key", "service_account_json":
+		return true
+	}
+	return strings.Contains(name, "private_key")
+}
+
+// options lists a select's options, keeping an unknown saved value selectable.
+func (e *Engine) options(fld *Field) []Option {
+	opts := make([]Option, 0, len(fld.spec.options)+2)
+	if !fld.Required || fld.Value == "" {
+		opts = append(opts, Option{Value: "", Label: "Choose…"})
+	}
+	known := false
+	for _, v := range fld.spec.options {
+		opts = append(opts, Option{Value: v, Label: e.texts.optionLabel(fld.Name, v)})
+		known = known || v == fld.Value
+	}
+	if fld.Value != "" && !known {
+		opts = append(opts, Option{Value: fld.Value, Label: e.texts.optionLabel(fld.Name, fld.Value)})
+	}
+	return opts
+}
+
+// readOnly turns a field into a read-only display of its saved value.
+func (e *Engine) readOnly(f *Form, fld *Field, diagnostics bool) {
+	fld.Widget, fld.InputType, fld.ReadOnly, fld.Required = WidgetReadOnly, "text", true, false
+	fld.Optional = false
+	cur := f.current[fld.Name]
+	switch {
+	case fld.Credential && (fld.prop.Provided || hasValue(cur)):
+		fld.Value = "Saved (hidden)"
+	case fld.Credential || !hasValue(cur):
+		fld.Value = "Not set"
+	case fld.spec.format == formatBoolean:
+		fld.Value = map[bool]string{true: "Yes", false: "No"}[truthy(cur)]
+	case fld.spec.format == formatSelect:
+		fld.Value = e.texts.optionLabel(fld.Name, display(cur))
+	case fld.spec.format == formatDate:
+		fld.Value = dateValue(display(cur))
+	case fld.spec.format == formatLines || fld.spec.format == formatRows:
+		b, _ := json.Marshal(cur)
+		fld.Value = string(b)
+	default:
+		fld.Value = display(cur)
+	}
+	if diagnostics {
+		fld.Hint = fmt.Sprintf("Not editable here: %s property %q.", fld.prop.Kind(), fld.Name)
+	} else {
+		fld.Hint = "This can't be changed once the connection is set up."
+	}
+}
+
+// rows builds the rows of a repeatable group from a saved value; one empty row when none.
+func (e *Engine) rows(f *Form, fld *Field, cur any) []*Row {
+	var rows []*Row
+	if list, ok := cur.([]any); ok {
+		for _, item := range list {
+			obj, _ := item.(map[string]any)
+			vals := make(map[string]string, len(fld.spec.columns))
+			for _, c := range fld.spec.columns {
+				vals[c.name] = display(obj[c.name])
+			}
+			rows = append(rows, e.row(f, fld, vals))
+			if len(rows) >= maxRows {
+				break
+			}
+		}
+	}
+	if len(rows) == 0 {
+		rows = append(rows, e.row(f, fld, nil))
+	}
+	return rows
+}
+
+// maxRows bounds the rows of a repeatable group.
+const maxRows = 100
+
+func (e *Engine) row(f *Form, fld *Field, vals map[string]string) *Row {
+	r := &Row{}
+	for i := range fld.spec.columns {
+		c := &fld.spec.columns[i]
+		txt := e.texts.fieldText(f.Type, c.name)
+		cell := &Field{
+			Label: txt.Label, Hint: "", Placeholder: txt.Placeholder, Widget: WidgetInput, InputType: "text",
+			Value: vals[c.name], Required: c.required, Optional: !c.required,
+			spec: c.spec, text: txt, column: c,
+		}
+		r.Cells = append(r.Cells, cell)
+	}
+	return r
+}
+
+// renumber names the rows of a repeatable group after they changed.
+func (f *Form) renumber(fld *Field) {
+	for i, r := range fld.Rows {
+		r.Index, r.Number = i, i+1
+		r.Remove = fmt.Sprintf("%s[%d]", fld.Name, i)
+		for _, c := range r.Cells {
+			c.Name = fmt.Sprintf("%s[%d].%s", fld.Name, i, c.column.name)
+			c.ID = fmt.Sprintf("%s-%d-%s", fld.ID, i, safeID(c.column.name))
+		}
+	}
+}
+
+// safeID turns a name into an id made of letters, digits, '-' and '_'.
+func safeID(name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('-')
+		}
+		if b.Len() >= 64 {
+			break
+		}
+	}
+	id := b.String()
+	if id == "" || !(id[0] >= 'a' && id[0] <= 'z' || id[0] >= 'A' && id[0] <= 'Z') {
+		id = "f-" + id
+	}
+	return id
+}
+
+func uniqueID(used map[string]bool, id string) string {
+	out := id
+	for n := 2; used[out]; n++ {
+		out = id + "-" + strconv.Itoa(n)
+	}
+	used[out] = true
+	return out
+}
+
+// display turns a saved value into the text of an input.
+func display(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	case bool:
+		return strconv.FormatBool(v)
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case json.Number:
+		return v.String()
+	case int:
+		return strconv.Itoa(v)
+	case int64:
+		return strconv.FormatInt(v, 10)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+func hasValue(v any) bool {
+	switch v := v.(type) {
+	case nil:
+		return false
+	case string:
+		return v != ""
+	case []any:
+		return len(v) > 0
+	}
+	return true
+}
+
+func truthy(v any) bool {
+	switch v := v.(type) {
+	case bool:
+		return v
+	case string:
+		return strings.EqualFold(strings.TrimSpace(v), "true")
+	}
+	return false
+}
+
+// dateValue shows a saved 2017-01-01T00:00:00Z as 2017-01-01.
+func dateValue(s string) string {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC().Format(time.DateOnly)
+	}
+	return s
+}
+
+// dateTimeValue shows a saved RFC 3339 time as a datetime-local value in UTC.
+func dateTimeValue(s string) string {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC().Format("2006-01-02T15:04")
+	}
+	return s
+}
+
+// lines shows a saved array of strings one per line.
+func lines(v any) string {
+	switch v := v.(type) {
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, s := range v {
+			out = append(out, display(s))
+		}
+		return strings.Join(out, "\n")
+	case []string:
+		return strings.Join(v, "\n")
+	}
+	return display(v)
+}

@@ -1,0 +1,244 @@
+package forms
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// FieldText holds the words shown for one property. Empty members fall back
+// to the next source: partner text for the type, partner text for every
+// type, built-in text for the type, built-in text, then a humanised name.
+type FieldText struct {
+	Label       string `json:"label,omitempty"`
+	Hint        string `json:"hint,omitempty"`
+	Placeholder string `json:"placeholder,omitempty"`
+	// Required is the message shown when a required value is missing.
+	Required string `json:"required,omitempty"`
+	// Invalid is the message shown when a value does not match its schema.
+	Invalid string `json:"invalid,omitempty"`
+}
+
+// Texts are a partner's overrides of the built-in words, loaded from a JSON
+// file named in the configuration (see LoadTexts). A nil *Texts is valid and
+// overrides nothing. Texts must not be modified once given to an Engine.
+//
+//	{
+//	  "types":   {"platform.hubspot": "HubSpot CRM"},
+//	  "fields":  {"*": {"host": {"hint": "…"}}, "platform.mysql": {"port": {"placeholder": "3307"}}},
+//	  "options": {"frequency_in_minutes": {"30": "Twice an hour"}},
+//	  "groups":  {"ssh": "Secure tunnel"}
+//	}
+type Texts struct {
+	// Types maps a source or destination type to its display name.
+	Types map[string]string `json:"types,omitempty"`
+	// Fields maps a type (or "*" for every type) to property names and their words.
+	Fields map[string]map[string]FieldText `json:"fields,omitempty"`
+	// Options maps a property name (or "*") to option values and their labels.
+	Options map[string]map[string]string `json:"options,omitempty"`
+	// Groups maps a group id (connection, oauth-app, ssh, ssl, encryption,
+	// schedule, advanced, diagnostics) to its legend.
+	Groups map[string]string `json:"groups,omitempty"`
+}
+
+// anyType is the key of Texts.Fields and Texts.Options that applies to every type or property.
+const anyType = "*"
+
+// LoadTexts reads partner overrides from a JSON file. Unknown keys are
+// rejected so that a typo does not silently leave the default words in place.
+func LoadTexts(path string) (*Texts, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".yaml", ".yml":
+		return nil, fmt.Errorf("load texts %s: YAML is not supported, write the file as JSON", path)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("load texts: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var t Texts
+	if err := dec.Decode(&t); err != nil {
+		return nil, fmt.Errorf("load texts %s: %w", path, err)
+	}
+	return &t, nil
+}
+
+// TypeName returns the display name of a source or destination type: the
+// partner's override, else the built-in table, else a humanised type.
+func (t *Texts) TypeName(typ string) string {
+	if t != nil {
+		if n := t.Types[typ]; n != "" {
+			return n
+		}
+	}
+	return TypeName(typ)
+}
+
+// TypeName returns the display name of a source or destination type, such as
+// "HubSpot" for "platform.hubspot", or a humanised type when it is unknown.
+func TypeName(typ string) string {
+	if n, ok := typeNames[typ]; ok {
+		return n
+	}
+	for _, p := range []string{"platform.", "webhook.", "hp."} {
+		typ = strings.TrimPrefix(typ, p)
+	}
+	if h := humanizeWords(typ, true); h != "" {
+		return h
+	}
+	return "Unnamed integration"
+}
+
+// fieldText resolves the words of a property for a type, member by member.
+func (t *Texts) fieldText(typ, name string) FieldText {
+	var out FieldText
+	if t != nil {
+		out = mergeText(out, t.Fields[typ][name])
+		out = mergeText(out, t.Fields[anyType][name])
+	}
+	out = mergeText(out, builtinTypeFields[typ][name])
+	out = mergeText(out, builtinFields[name])
+	if out.Label == "" {
+		out.Label = Humanize(name)
+	}
+	return out
+}
+
+func mergeText(dst, src FieldText) FieldText {
+	if dst.Label == "" {
+		dst.Label = src.Label
+	}
+	if dst.Hint == "" {
+		dst.Hint = src.Hint
+	}
+	if dst.Placeholder == "" {
+		dst.Placeholder = src.Placeholder
+	}
+	if dst.Required == "" {
+		dst.Required = src.Required
+	}
+	if dst.Invalid == "" {
+		dst.Invalid = src.Invalid
+	}
+	return dst
+}
+
+// optionLabel returns the label of a select option.
+func (t *Texts) optionLabel(name, value string) string {
+	if t != nil {
+		if l := t.Options[name][value]; l != "" {
+			return l
+		}
+		if l := t.Options[anyType][value]; l != "" {
+			return l
+		}
+	}
+	if l := builtinOptions[name][value]; l != "" {
+		return l
+	}
+	if l := builtinOptionWords[value]; l != "" {
+		return l
+	}
+	return Humanize(value)
+}
+
+// groupLegend returns the legend of a group.
+func (t *Texts) groupLegend(id string) string {
+	if t != nil {
+		if l := t.Groups[id]; l != "" {
+			return l
+		}
+	}
+	return groupLegends[id]
+}
+
+// acronyms are words written in capitals (or their own casing) when humanising.
+var acronyms = map[string]string{
+	"id": "ID", "ids": "IDs", "api": "API", "url": "URL", "urls": "URLs", "uri": "URI",
+	"ssl": "SSL", "ssh": "SSH", "sql": "SQL", "aws": "AWS", "s3": "S3", "csv": "CSV",
+	"json": "JSON", "jsonl": "JSON Lines", "oauth": "OAuth", "ip": "IP", "uat": "UAT",
+	"rsa": "RSA", "jwt": "JWT", "sid": "SID", "guid": "GUID", "eu": "EU", "arn": "ARN",
+	"lsn": "LSN", "scn": "SCN", "sas": "SAS", "dsp": "DSP", "crm": "CRM", "ci": "CI",
+	"qb": "QB", "tpl": "TPL", "cron": "cron", "utc": "UTC", "http": "HTTP", "https": "HTTPS",
+}
+
+// Humanize turns a property name into words for people: "filter_dbs" becomes
+// "Filter dbs", "customerId" becomes "Customer ID".
+func Humanize(name string) string {
+	if h := humanizeWords(name, false); h != "" {
+		return h
+	}
+	return "Unnamed setting"
+}
+
+// humanizeWords splits on separators and camel case; title capitalises every
+// word (for product names), otherwise only the first.
+func humanizeWords(s string, title bool) string {
+	words := splitWords(s)
+	for i, w := range words {
+		lw := strings.ToLower(w)
+		if a, ok := acronyms[lw]; ok {
+			words[i] = a
+			continue
+		}
+		if i == 0 || title {
+			words[i] = upperFirst(lw)
+		} else {
+			words[i] = lw
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+func splitWords(s string) []string {
+	var words []string
+	var cur []rune
+	flush := func() {
+		if len(cur) > 0 {
+			words = append(words, string(cur))
+			cur = cur[:0]
+		}
+	}
+	var prev rune
+	for _, r := range s {
+		switch {
+		case r == '_' || r == '-' || r == '.' || unicode.IsSpace(r):
+			flush()
+		case unicode.IsUpper(r) && unicode.IsLower(prev):
+			flush()
+			cur = append(cur, r)
+		case unicode.IsPrint(r):
+			cur = append(cur, r)
+		}
+		prev = r
+	}
+	flush()
+	return words
+}
+
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// lowerFirst lowers the first letter unless the word is an acronym ("API key" stays).
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	r2, _ := utf8.DecodeRuneInString(s[n:])
+	if unicode.IsUpper(r2) {
+		return s
+	}
+	return string(unicode.ToLower(r)) + s[n:]
+}

@@ -1,0 +1,196 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/mail"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/onramp/onramp/connect"
+	"github.com/onramp/onramp/views"
+)
+
+// AccountsAPI is the part of the Connect API that creates and connects accounts.
+type AccountsAPI interface {
+	CreateAccount(ctx context.Context, req connect.CreateAccountRequest) (*connect.Account, error)
+	ExchangeCode(ctx context.Context, code string) (*connect.Account, error)
+}
+
+// Accounts handles creating, connecting and disconnecting Stitch accounts.
+type Accounts struct {
+	*UI
+	API AccountsAPI
+	// AppURL is the Stitch web app (OAuth authorization page).
+	AppURL string
+	// PartnerID is the OAuth client_id.
+	PartnerID string
+	// CallbackURL is the absolute redirect_uri for /oauth/stitch/callback.
+	CallbackURL string
+	// States makes OAuth states single use across replicas.
+	States OneTimeStore
+}
+
+const accountStateKey = "acct_state"
+
+// errPartnerConfig marks an operator problem: Stitch rejected the partner credentials.
+var errPartnerConfig = errors.New("stitch rejected the partner credentials")
+
+// New handles GET /account/new.
+func (h *Accounts) New(c echo.Context) error {
+	m := views.AccountNewPage{Base: h.base(c, "Create your Stitch account", ""), Form: views.SimpleForm{Values: map[string]string{}}}
+	return render(c, http.StatusOK, views.AccountNew(m))
+}
+
+// Create handles POST /account: validate, create the account server-side with
+// the partner credentials, store the token in the session.
+func (h *Accounts) Create(c echo.Context) error {
+	f := views.SimpleForm{Values: map[string]string{}}
+	for _, k := range []string{"first_name", "last_name", "email", "company", "region"} {
+		f.Values[k] = strings.TrimSpace(c.FormValue(k))
+	}
+	if f.Values["first_name"] == "" {
+		f.Add("first_name", "Enter your first name")
+	}
+	if f.Values["last_name"] == "" {
+		f.Add("last_name", "Enter your last name")
+	}
+	switch email := f.Values["email"]; {
+	case email == "":
+		f.Add("email", "Enter your email address")
+	case !validEmail(email):
+		f.Add("email", "Enter an email address in the correct format, like name@example.com")
+	}
+	if f.Values["company"] == "" {
+		f.Add("company", "Enter your company name")
+	}
+	if r := f.Values["region"]; r != "us-east-1" && r != "eu-central-1" {
+		f.Values["region"] = ""
+		f.Add("region-us-east-1", "Choose where your data should be processed")
+	}
+	renderForm := func(status int) error {
+		m := views.AccountNewPage{Base: h.base(c, "Create your Stitch account", ""), Form: f}
+		m.Title = "Error: " + m.Title
+		return render(c, status, views.AccountNew(m))
+	}
+	if len(f.Errors) > 0 {
+		return renderForm(http.StatusUnprocessableEntity)
+	}
+
+	acct, err := h.API.CreateAccount(c.Request().Context(), connect.CreateAccountRequest{
+		FirstName: f.Values["first_name"], LastName: f.Values["last_name"],
+		Email: f.Values["email"], Company: f.Values["company"], Region: f.Values["region"],
+	})
+	var apiErr *connect.Error
+	switch {
+	case err == nil:
+	case errors.As(err, &apiErr) && apiErr.Code == "ExistingUser":
+		f.Add("email", "This email address already has a Stitch account. Use another address, or connect the existing account from the start page.")
+		return renderForm(http.StatusUnprocessableEntity)
+	case errors.As(err, &apiErr) && apiErr.Status == http.StatusBadRequest && partnerField(apiErr):
+		h.Log.Error("stitch rejected the partner credentials; check STITCH_PARTNER_ID and STITCH_PARTNER_SECRET", "status", apiErr.Status, "code", apiErr.Code)
+		return errPartnerConfig
+	case connect.IsUpstreamUnavailable(err):
+		f.Add("submit", "Stitch did not answer, so your account was not created yet. Your details are kept: send the form again.")
+		return renderForm(http.StatusServiceUnavailable)
+	default:
+		return err
+	}
+	s := sessionOf(c)
+	a := Account{Token: acct.AccessToken, ID: int64(acct.StitchAccountID), Region: f.Values["region"]}
+	s.SetAccount(a)
+	s.SetFlash(FlashSuccess, "Your Stitch account is ready. Check your email to finish setting it up at Stitch.")
+	emit(c, "onramp:account_connected", map[string]any{"stitch_account_id": a.ID, "created": true})
+	return redirect(c, "/")
+}
+
+func partnerField(e *connect.Error) bool {
+	for _, p := range e.BadProperties {
+		if p == "partner_id" || p == "partner_secret" {
+			return true
+		}
+	}
+	return false
+}
+
+func validEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && strings.Contains(s[strings.LastIndex(s, "@"):], ".")
+}
+
+// Connect handles GET /account/connect: send the user to Stitch's OAuth
+// authorization page with a state bound to the session.
+func (h *Accounts) Connect(c echo.Context) error {
+	state := randomToken(24)
+	sessionOf(c).Set(accountStateKey, state)
+	q := url.Values{}
+	q.Set("client_id", h.PartnerID)
+	q.Set("redirect_uri", h.CallbackURL)
+	q.Set("state", state)
+	for _, k := range []string{"email", "first_name", "last_name", "company"} {
+		if v := strings.TrimSpace(c.QueryParam(k)); v != "" {
+			q.Set(k, v)
+		}
+	}
+	return c.Redirect(http.StatusSeeOther, h.AppURL+"/oauth/authorization?"+q.Encode())
+}
+
+// Callback handles GET /oauth/stitch/callback: check the state (single use),
+// handle a refusal, exchange the code, store the token.
+func (h *Accounts) Callback(c echo.Context) error {
+	s := sessionOf(c)
+	want := s.Take(accountStateKey)
+	got := c.QueryParam("state")
+	ctx := c.Request().Context()
+	if want == "" || got == "" || got != want || (h.States != nil && !h.States.Use(ctx, "acct:"+got)) {
+		h.Log.Warn("account oauth callback with a missing, mismatched or reused state")
+		return render(c, http.StatusBadRequest, views.OAuthDenied(views.OAuthDeniedPage{
+			Base:     h.base(c, "We could not connect your account", ""),
+			Heading:  "We could not connect your account",
+			Message:  "The sign-in link was old or already used, so we stopped for your safety. Start again and it will work.",
+			RetryURL: "/account/connect",
+		}))
+	}
+	if e := c.QueryParam("error"); e != "" {
+		heading, msg := "You did not allow access", "Stitch says access to your account was not allowed. Nothing was changed. You can try again whenever you are ready."
+		if e != "access_denied" {
+			heading, msg = "Stitch could not connect your account", "Stitch reported a problem while connecting your account. Nothing was changed. Try again."
+		}
+		return render(c, http.StatusOK, views.OAuthDenied(views.OAuthDeniedPage{
+			Base: h.base(c, heading, ""), Heading: heading, Message: msg, RetryURL: "/account/connect",
+		}))
+	}
+	code := c.QueryParam("code")
+	if code == "" {
+		return echo.NewHTTPError(http.StatusBadRequest)
+	}
+	acct, err := h.API.ExchangeCode(ctx, code)
+	var apiErr *connect.Error
+	if errors.As(err, &apiErr) && apiErr.Status == http.StatusBadRequest {
+		return render(c, http.StatusBadRequest, views.OAuthDenied(views.OAuthDeniedPage{
+			Base:     h.base(c, "We could not connect your account", ""),
+			Heading:  "We could not connect your account",
+			Message:  "The approval from Stitch has expired or was already used. Approvals last five minutes. Start again to get a fresh one.",
+			RetryURL: "/account/connect",
+		}))
+	}
+	if err != nil {
+		return err
+	}
+	a := Account{Token: acct.AccessToken, ID: int64(acct.StitchAccountID)}
+	s.SetAccount(a)
+	s.SetFlash(FlashSuccess, "Your Stitch account is connected.")
+	emit(c, "onramp:account_connected", map[string]any{"stitch_account_id": a.ID, "created": false})
+	return redirect(c, "/")
+}
+
+// Disconnect handles POST /account/disconnect: forget the account in this browser.
+func (h *Accounts) Disconnect(c echo.Context) error {
+	s := sessionOf(c)
+	s.Clear()
+	s.SetFlash(FlashInfo, "You are signed out of Onramp. Your Stitch account and its access token stay valid at Stitch; revoke access in your Stitch account settings if you want to.")
+	return redirect(c, "/")
+}

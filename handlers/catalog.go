@@ -1,0 +1,96 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/onramp/onramp/connect"
+	"github.com/onramp/onramp/forms"
+	"github.com/onramp/onramp/views"
+)
+
+// Catalog serves the source type catalog.
+type Catalog struct {
+	*UI
+	Types *TypeCache
+}
+
+// SourceTypes handles GET /sources/new: the searchable list of source types.
+func (h *Catalog) SourceTypes(c echo.Context) error {
+	acct := mustAccount(c)
+	cards, err := h.Types.SourceTypes(c.Request().Context(), acct.Token)
+	if err != nil {
+		return err
+	}
+	q := strings.TrimSpace(c.QueryParam("q"))
+	m := views.SourceTypesPage{Base: h.base(c, "Add a source", "sources"), Query: q}
+	all := sourceTypeItems(cards)
+	m.Total = len(all)
+	for _, it := range all {
+		if q == "" || strings.Contains(it.Search, strings.ToLower(q)) {
+			m.Types = append(m.Types, it)
+		}
+	}
+	return render(c, http.StatusOK, views.SourceTypes(m))
+}
+
+// sourceTypeItems turns usable report cards into catalog entries, by name.
+func sourceTypeItems(cards []connect.ReportCard) []views.SourceTypeItem {
+	items := make([]views.SourceTypeItem, 0, len(cards))
+	for _, rc := range cards {
+		if !rc.Usable() {
+			continue
+		}
+		name := forms.TypeName(rc.Type)
+		items = append(items, views.SourceTypeItem{
+			Type:   rc.Type,
+			Name:   name,
+			Detail: typeDetail(rc),
+			URL:    "/sources/new/" + url.PathEscape(rc.Type),
+			Search: strings.ToLower(name + " " + strings.TrimPrefix(rc.Type, "platform.")),
+		})
+	}
+	sort.Slice(items, func(i, j int) bool { return strings.ToLower(items[i].Name) < strings.ToLower(items[j].Name) })
+	return items
+}
+
+func typeDetail(rc connect.ReportCard) string {
+	var parts []string
+	if _, ok := rc.Step(connect.StepOAuth); ok {
+		parts = append(parts, "Sign in with your account")
+	}
+	if rc.Details != nil {
+		switch rc.Details.PipelineState {
+		case "beta":
+			parts = append(parts, "Beta")
+		case "alpha":
+			parts = append(parts, "Preview")
+		}
+		if rc.Details.PricingTier == "enterprise" {
+			parts = append(parts, "Enterprise plan")
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+// requireAccount sends visitors without a Stitch account to the start page.
+func requireAccount(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		s := sessionOf(c)
+		if _, ok := s.Account(); !ok {
+			s.SetFlash(FlashInfo, "Create or connect a Stitch account first. It only takes a minute.")
+			return redirect(c, "/")
+		}
+		return next(c)
+	}
+}
+
+// mustAccount returns the session's account; routes using it sit behind requireAccount.
+func mustAccount(c echo.Context) Account {
+	a, _ := sessionOf(c).Account()
+	return a
+}

@@ -1,0 +1,32 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Health answers liveness and readiness probes.
+type Health struct {
+	// Ready checks that the Stitch API (or the emulator) answers.
+	Ready func(ctx context.Context) error
+}
+
+// Live answers GET /healthz: the process is up.
+func (h *Health) Live(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// Readiness answers GET /readyz: Stitch is reachable.
+func (h *Health) Readiness(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 3*time.Second)
+	defer cancel()
+	if h.Ready != nil {
+		if err := h.Ready(ctx); err != nil {
+			return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": "the Stitch API did not answer"})
+		}
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+}

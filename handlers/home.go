@@ -1,0 +1,123 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/onramp/onramp/connect"
+	"github.com/onramp/onramp/forms"
+	"github.com/onramp/onramp/views"
+)
+
+// OverviewAPI is what the start page reads about an account.
+type OverviewAPI interface {
+	ListSources(ctx context.Context, token string) ([]connect.Source, error)
+	ListDestinations(ctx context.Context, token string) ([]connect.Destination, error)
+}
+
+// Home serves the start page.
+type Home struct {
+	*UI
+	API OverviewAPI
+}
+
+// Show handles GET /: two choices when signed out; the account's destination
+// and sources, and what to do next, when signed in.
+func (h *Home) Show(c echo.Context) error {
+	m := views.HomePage{Base: h.base(c, "Start", "home")}
+	acct, ok := sessionOf(c).Account()
+	if !ok {
+		m.Title = "Connect your data"
+		return render(c, http.StatusOK, views.Home(m))
+	}
+	ctx := c.Request().Context()
+	dests, err := h.API.ListDestinations(ctx, acct.Token)
+	if err != nil {
+		return err
+	}
+	for _, d := range dests {
+		if d.DeletedAt != nil {
+			continue
+		}
+		m.HasDestination = true
+		m.DestinationName = forms.TypeName(d.Type)
+		m.DestinationOK = d.ReportCard.CurrentStepType == connect.StepFullyConfigured
+	}
+	srcs, err := h.API.ListSources(ctx, acct.Token)
+	if err != nil {
+		return err
+	}
+	for _, s := range srcs {
+		if s.DeletedAt != nil {
+			continue
+		}
+		m.Sources = append(m.Sources, sourceRow(s))
+	}
+	return render(c, http.StatusOK, views.Home(m))
+}
+
+// sourceRow summarises a source for lists.
+func sourceRow(s connect.Source) views.SourceRow {
+	r := views.SourceRow{
+		ID:       s.ID.String(),
+		Name:     s.DisplayName,
+		TypeName: forms.TypeName(s.Type),
+		URL:      "/sources/" + s.ID.String(),
+	}
+	if r.Name == "" {
+		r.Name = r.TypeName
+	}
+	step := s.ReportCard.CurrentStepType
+	switch {
+	case s.PausedAt != nil:
+		r.Status, r.StatusClass = "Paused", "warn"
+	case step == connect.StepFullyConfigured:
+		r.Status, r.StatusClass = "Ready", "ok"
+	default:
+		r.Status, r.StatusClass = StepStatus(step), "warn"
+		r.ContinueURL = StepURL(s.ID.String(), step)
+	}
+	return r
+}
+
+// StepStatus describes a report card step in words.
+func StepStatus(step string) string {
+	switch step {
+	case connect.StepForm:
+		return "Needs connection details"
+	case connect.StepOAuth:
+		return "Needs sign-in"
+	case connect.StepProfile:
+		return "Needs a profile choice"
+	case connect.StepDiscoverSchema:
+		return "Checking the connection"
+	case connect.StepFieldSelection:
+		return "Needs data selection"
+	case connect.StepFullyConfigured:
+		return "Ready"
+	}
+	return "Setup incomplete"
+}
+
+// StepURL is the step router: the page for a source's current step. Every
+// handler that changes a source ends by asking it where to go; report cards
+// may skip steps, so never assume "the next one".
+func StepURL(sourceID, step string) string {
+	base := "/sources/" + sourceID
+	switch step {
+	case connect.StepOAuth:
+		return base + "/oauth"
+	case connect.StepProfile:
+		return base + "/profile"
+	case connect.StepDiscoverSchema:
+		return base + "/discover"
+	case connect.StepFieldSelection:
+		return base + "/fields"
+	case connect.StepFullyConfigured:
+		return base + "/done"
+	default:
+		return base + "/form"
+	}
+}

@@ -1,0 +1,169 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/onramp/onramp/connect"
+	"github.com/onramp/onramp/forms"
+	"github.com/onramp/onramp/views"
+)
+
+// SessionsAPI creates the ephemeral tokens Stitch's web app accepts.
+type SessionsAPI interface {
+	CreateEphemeralSession(ctx context.Context, token string) (string, error)
+}
+
+// SourceOAuth serves a source's oauth step: the step's own fields, then
+// Stitch-managed authorization in Stitch's window (or the partner's own
+// OAuth app when one is configured for the type).
+type SourceOAuth struct {
+	*Sources
+	Sessions SessionsAPI
+	// AppURL is the Stitch web app serving /v2/js-client.
+	AppURL string
+	// WhiteLabel reports whether the partner's own OAuth app handles a type.
+	WhiteLabel func(sourceType string) bool
+}
+
+// missingUserFields reports whether the oauth step still needs values typed
+// by the user (e.g. a Google Analytics view id).
+func missingUserFields(step connect.Step) bool {
+	for _, p := range step.Properties {
+		if p.Kind() == connect.PropertyUserProvided && p.IsRequired && !p.Provided {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *SourceOAuth) page(c echo.Context, src *connect.Source, message string) (views.OAuthPage, connect.Step) {
+	step, _ := src.ReportCard.Step(connect.StepOAuth)
+	m := views.OAuthPage{
+		Base:      h.stepBase(c, "Sign in to "+forms.TypeName(src.Type), src.ID.String(), connect.StepOAuth),
+		Steps:     stepItems(src.ReportCard, connect.StepOAuth),
+		SourceID:  src.ID.String(),
+		Name:      sourceName(src),
+		TypeName:  forms.TypeName(src.Type),
+		AppURL:    h.AppURL,
+		AppOrigin: originOf(h.AppURL),
+		Message:   message,
+	}
+	if h.WhiteLabel != nil && h.WhiteLabel(src.Type) {
+		m.WhiteLabel = true
+		m.AuthorizeURL = "/sources/" + src.ID.String() + "/oauth/authorize"
+	}
+	return m, step
+}
+
+// loadAtOAuth loads the source and sends it elsewhere when it is not at the oauth step.
+func (h *SourceOAuth) loadAtOAuth(c echo.Context) (*connect.Source, Account, bool, error) {
+	src, acct, err := h.load(c)
+	if err != nil {
+		return nil, acct, false, err
+	}
+	if src.ReportCard.CurrentStepType != connect.StepOAuth {
+		return src, acct, false, redirect(c, StepURL(src.ID.String(), src.ReportCard.CurrentStepType))
+	}
+	return src, acct, true, nil
+}
+
+// Show handles GET /sources/:id/oauth.
+func (h *SourceOAuth) Show(c echo.Context) error {
+	src, _, ok, err := h.loadAtOAuth(c)
+	if !ok || err != nil {
+		return err
+	}
+	m, step := h.page(c, src, "")
+	if missingUserFields(step) {
+		m.Form = h.Forms.Build(src.Type, step, src.Properties, forms.BuildOptions{Edit: true})
+	}
+	return render(c, http.StatusOK, views.OAuth(m))
+}
+
+// Save handles POST /sources/:id/oauth: the step's user-provided fields.
+func (h *SourceOAuth) Save(c echo.Context) error {
+	src, acct, ok, err := h.loadAtOAuth(c)
+	if !ok || err != nil {
+		return err
+	}
+	m, step := h.page(c, src, "")
+	f := h.Forms.Build(src.Type, step, src.Properties, forms.BuildOptions{Edit: true})
+	m.Form = f
+	values, err := c.FormParams()
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest)
+	}
+	props, valid := f.Decode(values)
+	if kind, _, _ := f.Action(); kind != "" {
+		return render(c, http.StatusOK, views.OAuth(m))
+	}
+	if !valid {
+		m.Title = "Error: " + m.Title
+		return render(c, http.StatusUnprocessableEntity, views.OAuth(m))
+	}
+	updated, err := h.API.UpdateSource(c.Request().Context(), acct.Token, src.ID, connect.UpdateSourceRequest{Properties: props})
+	if err != nil {
+		if status, handled := applyAPIError(f, nil, err); handled {
+			m.Title = "Error: " + m.Title
+			return render(c, status, views.OAuth(m))
+		}
+		return err
+	}
+	return redirect(c, StepURL(updated.ID.String(), updated.ReportCard.CurrentStepType))
+}
+
+// Session handles POST /sources/:id/oauth/session: an ephemeral token for
+// the popup, as JSON (the CSRF token comes in a header).
+func (h *SourceOAuth) Session(c echo.Context) error {
+	src, acct, ok, err := h.loadAtOAuth(c)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return c.JSON(http.StatusConflict, map[string]string{"code": "not_at_oauth_step", "message": "This source does not need authorization now."})
+	}
+	tok, err := h.Sessions.CreateEphemeralSession(c.Request().Context(), acct.Token)
+	if err != nil {
+		h.Log.Warn("create ephemeral session failed", "source", src.ID.String(), "err", err)
+		return c.JSON(http.StatusBadGateway, map[string]string{"code": "upstream_unavailable", "message": "Stitch did not answer."})
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, map[string]string{"ephemeral_token": tok})
+}
+
+// Start handles GET /sources/:id/oauth/start: the no-JavaScript hand-off,
+// opened in a new tab; one button posts the ephemeral token to Stitch.
+func (h *SourceOAuth) Start(c echo.Context) error {
+	src, acct, ok, err := h.loadAtOAuth(c)
+	if !ok || err != nil {
+		return err
+	}
+	tok, err := h.Sessions.CreateEphemeralSession(c.Request().Context(), acct.Token)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.OAuthHandoff(views.OAuthHandoffPage{
+		Base:           h.base(c, "Continue to Stitch", "sources"),
+		TypeName:       forms.TypeName(src.Type),
+		SourceID:       src.ID.String(),
+		AppURL:         h.AppURL,
+		EphemeralToken: tok,
+	}))
+}
+
+// Continue handles GET /sources/:id/oauth/continue ("I have finished"): it
+// re-reads the report card and moves on, or explains what is missing.
+func (h *SourceOAuth) Continue(c echo.Context) error {
+	src, _, err := h.load(c)
+	if err != nil {
+		return err
+	}
+	if src.ReportCard.CurrentStepType == connect.StepOAuth {
+		m, _ := h.page(c, src, "Stitch has not received your approval yet. Open the Stitch sign-in, approve access, then continue.")
+		return render(c, http.StatusOK, views.OAuth(m))
+	}
+	return redirect(c, StepURL(src.ID.String(), src.ReportCard.CurrentStepType))
+}

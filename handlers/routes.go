@@ -1,0 +1,179 @@
+// Package handlers holds Onramp's HTTP surface: routes, middleware, sessions,
+// CSRF, error pages and one handler struct per area.
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/onramp/onramp/connect"
+	"github.com/onramp/onramp/forms"
+	"github.com/onramp/onramp/static"
+)
+
+// API is every Connect API call the handlers make. *connect.Client satisfies it.
+type API interface {
+	TypesAPI
+	AccountsAPI
+	OverviewAPI
+	SourcesAPI
+	DestinationsAPI
+	SessionsAPI
+}
+
+var _ API = (*connect.Client)(nil)
+
+// Options is everything the router needs.
+type Options struct {
+	Log      *slog.Logger
+	API      API
+	Sessions sessions.Store
+	// Product, PartnerName and Theme are white-label settings.
+	Product     string
+	PartnerName string
+	Theme       Theme
+	// EmbedOrigins may frame Onramp and receive its events.
+	EmbedOrigins []string
+	// Launch tokens: partner API keys, how long a token lives, where it is
+	// kept, and the allowed return_url prefixes.
+	APIKeys    []string
+	LaunchTTL  time.Duration
+	Launches   LaunchStore
+	ReturnURLs []string
+	// BaseURL is Onramp's public base URL (for OAuth redirect URIs).
+	BaseURL string
+	// StitchAppURL is the Stitch web app (account OAuth, js-client).
+	StitchAppURL string
+	PartnerID    string
+	// Security configures CSP and framing.
+	Security SecurityOptions
+	// TypeCache caches report cards of types.
+	TypeCache *TypeCache
+	// OneTime makes OAuth states and launch tokens single use.
+	OneTime OneTimeStore
+	// Ready is the readiness check.
+	Ready func(ctx context.Context) error
+	// BodyLimit caps request bodies, e.g. "1M".
+	BodyLimit string
+	// Forms builds forms from report cards.
+	Forms *forms.Engine
+	// Claims makes create forms single use.
+	Claims Claims
+	// DebugFields allows ?all_fields=1 on form pages.
+	DebugFields bool
+	// OAuthApps are the partner's own OAuth apps per source type (white-label OAuth).
+	OAuthApps OAuthApps
+}
+
+// NewRouter builds the Echo instance with every route and middleware.
+func NewRouter(o Options) *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	ui := &UI{Log: o.Log, Product: o.Product, Theme: o.Theme, EmbedOrigins: o.EmbedOrigins, PartnerName: o.PartnerName}
+	e.HTTPErrorHandler = ui.ErrorHandler
+	if o.BodyLimit == "" {
+		o.BodyLimit = "1M"
+	}
+	if o.OneTime == nil {
+		o.OneTime = &MemoryOneTime{}
+	}
+	if o.Claims == nil {
+		o.Claims = &MemoryClaims{}
+	}
+	if o.Launches == nil {
+		o.Launches = &MemoryStore{}
+	}
+	if o.LaunchTTL == 0 {
+		o.LaunchTTL = 5 * time.Minute
+	}
+	if o.Forms == nil {
+		o.Forms = forms.NewEngine(forms.EngineOptions{Logger: o.Log})
+	}
+
+	e.Use(
+		requestID(),
+		accessLog(o.Log),
+		recoverPanics(o.Log),
+		securityHeaders(o.Security),
+		middleware.BodyLimit(o.BodyLimit),
+		sessionMiddleware(o.Sessions, o.Log),
+		csrf("/api/"),
+	)
+
+	health := &Health{Ready: o.Ready}
+	home := &Home{UI: ui, API: o.API}
+	catalog := &Catalog{UI: ui, Types: o.TypeCache}
+	accounts := &Accounts{
+		UI: ui, API: o.API, AppURL: o.StitchAppURL, PartnerID: o.PartnerID,
+		CallbackURL: o.BaseURL + "/oauth/stitch/callback", States: o.OneTime,
+	}
+	launch := &Launch{UI: ui, Store: o.Launches, APIKeys: o.APIKeys, TTL: o.LaunchTTL, BaseURL: o.BaseURL, ReturnURLs: o.ReturnURLs}
+	sources := &Sources{UI: ui, API: o.API, Types: o.TypeCache, Forms: o.Forms, Claims: o.Claims, DebugFields: o.DebugFields}
+	oauth := &SourceOAuth{Sources: sources, Sessions: o.API, AppURL: o.StitchAppURL, WhiteLabel: o.OAuthApps.Has}
+	whiteLabel := &WhiteLabelOAuth{
+		Sources: sources, Apps: o.OAuthApps, CallbackURL: o.BaseURL + "/oauth/source/callback",
+		States: o.OneTime, HTTPClient: &http.Client{Timeout: 20 * time.Second},
+	}
+	dests := &Destinations{UI: ui, API: o.API, Types: o.TypeCache, Forms: o.Forms}
+
+	e.GET("/healthz", health.Live)                         // process is up
+	e.GET("/readyz", health.Readiness)                     // Stitch API (or emulator) reachable
+	e.GET("/static/*", echo.WrapHandler(static.Handler())) // CSS and JS, content-hashed URLs
+	e.GET("/theme.css", ui.ThemeCSS)                       // theme as CSS custom properties
+	e.GET("/", home.Show)                                  // start page: choose create/connect, or where you stand
+
+	e.GET("/account/new", accounts.New)                // form: create a Stitch account
+	e.POST("/account", accounts.Create)                // create it with the partner credentials
+	e.GET("/account/connect", accounts.Connect)        // redirect to Stitch's OAuth authorization
+	e.GET("/oauth/stitch/callback", accounts.Callback) // Stitch OAuth callback: state, code exchange
+	e.POST("/account/disconnect", accounts.Disconnect) // forget the account in this browser
+
+	e.POST("/api/v1/launch", launch.Create) // partner backend mints a launch token (JSON, bearer API key)
+	e.GET("/launch/:token", launch.Redeem)  // a browser redeems it, once, into a session
+
+	signedIn := requireAccount
+	e.GET("/destination", dests.Show, signedIn)              // the destination and its check, or the type catalog
+	e.GET("/destination/new/:type", dests.New, signedIn)     // form for a destination type
+	e.POST("/destination/new/:type", dests.Create, signedIn) // create it (replacing the old one when confirmed)
+	e.GET("/destination/edit", dests.Edit, signedIn)         // edit the destination's connection details
+	e.POST("/destination/edit", dests.Update, signedIn)      // save them (credentials left as saved are kept)
+
+	e.GET("/sources", sources.List, signedIn)                                     // the account's sources and their status
+	e.GET("/sources/new", catalog.SourceTypes, signedIn)                          // searchable source type catalog
+	e.GET("/sources/new/:type", sources.New, signedIn)                            // form step of a new source
+	e.POST("/sources/new/:type", sources.Create, signedIn)                        // create it, then follow the report card
+	e.GET("/sources/:id", sources.Show, signedIn)                                 // step router: the page of the current step
+	e.GET("/sources/:id/form", sources.Edit, signedIn)                            // edit the form step
+	e.POST("/sources/:id/form", sources.Update(connect.StepForm), signedIn)       // save it
+	e.GET("/sources/:id/oauth", oauth.Show, signedIn)                             // oauth step: own fields, then authorize
+	e.POST("/sources/:id/oauth", oauth.Save, signedIn)                            // save the oauth step's own fields
+	e.POST("/sources/:id/oauth/session", oauth.Session, signedIn)                 // ephemeral token for Stitch's popup (JSON)
+	e.GET("/sources/:id/oauth/start", oauth.Start, signedIn)                      // no-JS hand-off to Stitch in a new tab
+	e.GET("/sources/:id/oauth/continue", oauth.Continue, signedIn)                // "I have finished": re-read the report card
+	e.GET("/sources/:id/oauth/authorize", whiteLabel.Authorize, signedIn)         // white-label: to the provider (state + PKCE)
+	e.GET("/oauth/source/callback", whiteLabel.Callback, signedIn)                // white-label: exchange, then PUT the tokens
+	e.GET("/sources/:id/profile", sources.Profile, signedIn)                      // profile step
+	e.POST("/sources/:id/profile", sources.Update(connect.StepProfile), signedIn) // save it
+	e.GET("/sources/:id/discover", sources.Discover, signedIn)                    // waiting for the connection check
+	e.GET("/sources/:id/discover/status", sources.DiscoverStatus, signedIn)       // its live status region (fragment)
+	e.GET("/sources/:id/fields", sources.Fields, signedIn)                        // stream selection
+	e.POST("/sources/:id/fields", sources.SaveFields, signedIn)                   // save stream selection
+	e.GET("/sources/:id/fields/:stream", sources.Stream, signedIn)                // one stream's fields and replication
+	e.POST("/sources/:id/fields/:stream", sources.SaveStream, signedIn)           // save them
+	e.GET("/sources/:id/done", sources.Done, signedIn)                            // fully configured: summary, next actions
+	e.POST("/sources/:id/sync", sources.Sync, signedIn)                           // start a replication job now
+	e.POST("/sources/:id/pause", sources.Pause, signedIn)                         // pause replication
+	e.POST("/sources/:id/unpause", sources.Unpause, signedIn)                     // resume it
+	e.POST("/sources/:id/delete", sources.Delete, signedIn)                       // delete the source
+
+	return e
+}
+
+// NotFound is a handler that always answers with the 404 page.
+func NotFound(c echo.Context) error { return echo.NewHTTPError(http.StatusNotFound) }

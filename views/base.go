@@ -1,0 +1,59 @@
+// Package views holds Onramp's templ components. Components take view models
+// built by handlers, never API structs.
+package views
+
+// Base is what every page's layout needs.
+type Base struct {
+	// Title is the page title, without the product name.
+	Title string
+	// Product is the product name shown in the header and title (white-label).
+	Product string
+	// CSRF is the session's CSRF token, for forms in the layout (disconnect).
+	CSRF string
+	// SignedIn is true when the session holds a Stitch account.
+	SignedIn bool
+	// Nav marks the active navigation item: "home", "destination", "sources".
+	Nav string
+	// Flash is a one-time message from the previous request.
+	Flash Flash
+	// Compact is the narrow layout for small iframes.
+	Compact bool
+	// ThemeCSS is the URL of a theme stylesheet, when a theme is configured.
+	ThemeCSS string
+	// LogoURL replaces the product name with a logo, when configured.
+	LogoURL string
+	// Events is the JSON-encoded list of events to post to an embedding parent.
+	Events string
+	// EmbedOrigins are the space-separated origins allowed to frame the page;
+	// events go only to the parent when its origin is one of them.
+	EmbedOrigins string
+}
+
+// Flash is a one-time message.
+type Flash struct {
+	Kind    string // info, success, warning, error
+	Message string
+}
+
+// ProductName returns the product name, "Onramp" by default.
+func (b Base) ProductName() string {
+	if b.Product != "" {
+		return b.Product
+	}
+	return "Onramp"
+}
+
+// FullTitle is the document title.
+func (b Base) FullTitle() string {
+	if b.Title == "" {
+		return b.ProductName()
+	}
+	return b.Title + " – " + b.ProductName()
+}
+
+func bodyClass(b Base) string {
+	if b.Compact {
+		return "compact"
+	}
+	return ""
+}
