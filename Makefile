@@ -41,8 +41,8 @@ e2e: ## browser tests (playwright-go + Debian Chromium + axe-core)
 
 test: check-generated lint unit e2e ## everything CI runs
 
-bench: ## benchmarks
-	$(GO) test -run='^$$' -bench=. -benchmem ./forms/ ./views/ ./handlers/
+bench: ## benchmarks (forms, views, page handlers)
+	$(GO) test -run='^$$' -bench=. -benchmem ./forms/ ./views/ ./app/
 
 fuzz: ## each fuzz target for FUZZTIME (default 60s)
 	$(GO) test -run='^$$' -fuzz='^FuzzBuild$$' -fuzztime=$(FUZZTIME) ./forms/

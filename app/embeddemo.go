@@ -35,7 +35,7 @@ var demoPage = template.Must(template.New("demo").Parse(`<!DOCTYPE html>
 <link rel="stylesheet" href="/demo.css">
 <script src="/demo.js" defer></script>
 </head>
-<body data-onramp-origin="{{.OnrampOrigin}}">
+<body data-frame-origin="{{.OnrampOrigin}}">
 <header><strong>Acme Analytics</strong> <span>(an example partner app embedding Onramp)</span></header>
 <main>
 <h1>Connect your data</h1>
@@ -55,7 +55,7 @@ iframe{width:100%;border:1px solid #9ca3af;border-radius:8px;background:#fff;hei
 
 const demoJS = `(function () {
   "use strict";
-  var origin = document.body.getAttribute("data-onramp-origin");
+  var origin = document.body.getAttribute("data-frame-origin");
   var frame = document.getElementById("onramp");
   var log = document.getElementById("events");
   window.onrampEvents = [];

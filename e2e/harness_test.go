@@ -70,13 +70,13 @@ func runMain(m *testing.M) int {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	url, stop, err := startOnramp(ctx, map[string]string{})
+	a, stop, err := startOnramp(ctx, map[string]string{})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: start onramp:", err)
 		return 1
 	}
 	defer stop()
-	baseURL = url
+	started, baseURL = a, a.Config.BaseURL
 
 	pw, err = playwright.Run(&playwright.RunOptions{
 		DriverDirectory:     os.Getenv("PLAYWRIGHT_DRIVER_PATH"),
@@ -104,7 +104,7 @@ func runMain(m *testing.M) int {
 
 // startOnramp runs the whole product in-process on 127.0.0.1:0 with the
 // embedded emulator and waits for /healthz.
-func startOnramp(ctx context.Context, env map[string]string) (string, func(), error) {
+func startOnramp(ctx context.Context, env map[string]string) (*app.App, func(), error) {
 	defaults := map[string]string{
 		"ONRAMP_ADDR":                 "127.0.0.1:0",
 		"ONRAMP_LOG_LEVEL":            "debug",
@@ -120,18 +120,17 @@ func startOnramp(ctx context.Context, env map[string]string) (string, func(), er
 	appc := make(chan *app.App, 1)
 	errc := make(chan error, 1)
 	go func() { errc <- app.Run(ctx, getenv, logs, func(a *app.App) { appc <- a }) }()
-	var u string
+	var a *app.App
 	select {
-	case a := <-appc:
-		u = a.Config.BaseURL
-		started = a
+	case a = <-appc:
 	case err := <-errc:
 		cancel()
-		return "", nil, err
+		return nil, nil, err
 	case <-time.After(20 * time.Second):
 		cancel()
-		return "", nil, fmt.Errorf("onramp did not start within 20s")
+		return nil, nil, fmt.Errorf("onramp did not start within 20s")
 	}
+	u := a.Config.BaseURL
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		resp, err := http.Get(u + "/healthz")
@@ -143,7 +142,7 @@ func startOnramp(ctx context.Context, env map[string]string) (string, func(), er
 		}
 		if time.Now().After(deadline) {
 			cancel()
-			return "", nil, fmt.Errorf("onramp /healthz not ready: %v", err)
+			return nil, nil, fmt.Errorf("onramp /healthz not ready: %v", err)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -154,7 +153,7 @@ func startOnramp(ctx context.Context, env map[string]string) (string, func(), er
 		case <-time.After(10 * time.Second):
 		}
 	}
-	return u, stop, nil
+	return a, stop, nil
 }
 
 // Viewports used for screenshots.
@@ -314,4 +313,12 @@ func createAccount(t *testing.T, page playwright.Page) string {
 	must(t, page.Locator("[data-testid=submit]").Click(), "submit account form")
 	must(t, page.WaitForURL(baseURL+"/"), "back on the start page")
 	return email
+}
+
+func selectValue(v string) playwright.SelectOptionValues {
+	return playwright.SelectOptionValues{Values: &[]string{v}}
+}
+
+func pwTimeout(ms float64) playwright.LocatorAssertionsToContainTextOptions {
+	return playwright.LocatorAssertionsToContainTextOptions{Timeout: playwright.Float(ms)}
 }

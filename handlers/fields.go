@@ -276,7 +276,7 @@ func (h *Sources) SaveFields(c echo.Context) error {
 	if len(needKeys) > 0 {
 		sessionOf(c).SetFlash(FlashWarning, "Saved. Views need their key columns before Stitch can replicate them: open "+strings.Join(needKeys, ", ")+" with “Choose fields” to pick them.")
 	} else {
-		sessionOf(c).SetFlash(FlashSuccess, strconv.Itoa(selectedAfter)+" streams selected.")
+		sessionOf(c).SetFlash(FlashSuccess, plural(selectedAfter, "stream", "streams")+" selected.")
 	}
 	if updated.ReportCard.CurrentStepType == connect.StepFullyConfigured {
 		if src.ReportCard.CurrentStepType != connect.StepFullyConfigured {
@@ -595,4 +595,11 @@ func (h *Sources) SaveStream(c echo.Context) error {
 	}
 	sessionOf(c).SetFlash(FlashSuccess, "Saved "+streamLabel(*st)+".")
 	return redirect(c, "/sources/"+src.ID.String()+"/fields")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }

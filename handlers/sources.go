@@ -523,9 +523,10 @@ func plainCheckMessage(detail string) string {
 	switch {
 	case strings.Contains(d, "password") || strings.Contains(d, "authentication") || strings.Contains(d, "access denied") || strings.Contains(d, "unauthorized") || strings.Contains(d, "invalid api") || strings.Contains(d, "token"):
 		return "The user name, password or key was not accepted. Check them and try again."
-	case strings.Contains(d, "host name") || strings.Contains(d, "name or service not known") || strings.Contains(d, "unknown host") || strings.Contains(d, "no such host"):
+	case strings.Contains(d, "host name") || strings.Contains(d, "name or service not known") || strings.Contains(d, "unknown host") ||
+		strings.Contains(d, "server host") || strings.Contains(d, "no such host"):
 		return "Stitch could not find that host. Check the host name or IP address."
-	case strings.Contains(d, "refused") || strings.Contains(d, "timed out") || strings.Contains(d, "timeout") || strings.Contains(d, "unreachable"):
+	case strings.Contains(d, "refused") || strings.Contains(d, "can't connect") || strings.Contains(d, "timed out") || strings.Contains(d, "timeout") || strings.Contains(d, "unreachable"):
 		return "Stitch could not reach the server. Check the host and port, and that your firewall allows Stitch's IP addresses."
 	case strings.Contains(d, "ssl") || strings.Contains(d, "certificate"):
 		return "The secure (SSL) connection failed. Check the SSL settings and certificates."

@@ -1,0 +1,91 @@
+package e2e
+
+import (
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/playwright-community/playwright-go"
+
+	"github.com/onramp/onramp/app"
+	"github.com/onramp/onramp/emulator"
+)
+
+// recorder keeps every URL a page requested and the HTML of every document
+// it loaded, so a test can prove no secret reached the browser.
+type recorder struct {
+	mu    sync.Mutex
+	wg    sync.WaitGroup
+	urls  []string
+	pages []string
+}
+
+func record(page playwright.Page) *recorder {
+	r := &recorder{}
+	page.OnRequest(func(req playwright.Request) {
+		r.mu.Lock()
+		r.urls = append(r.urls, req.URL())
+		r.mu.Unlock()
+	})
+	page.OnResponse(func(resp playwright.Response) {
+		// Event handlers run on playwright-go's dispatcher: a protocol call
+		// (HeaderValue, Body) inside one would deadlock, so work aside.
+		r.wg.Add(1)
+		go func() {
+			defer r.wg.Done()
+			ct, _ := resp.HeaderValue("content-type")
+			if !strings.Contains(ct, "text/html") && !strings.Contains(ct, "json") {
+				return
+			}
+			body, err := resp.Body()
+			if err != nil {
+				return
+			}
+			r.mu.Lock()
+			r.pages = append(r.pages, resp.URL()+"\n"+string(body))
+			r.mu.Unlock()
+		}()
+	})
+	return r
+}
+
+// secretPatterns are values that must never appear in a page, URL or log line.
+var secretPatterns = []*regexp.Regexp{
+	regexp.MustCompile(`at_[0-9a-f]{20}`),                      // Stitch access tokens (emulator format)
+	regexp.MustCompile(regexp.QuoteMeta(app.DemoPartnerSecret)), // partner secret
+	regexp.MustCompile(regexp.QuoteMeta(emulator.DefaultProviderClientSecret)),
+	regexp.MustCompile(`prt_[0-9a-f]{8,}`), // provider refresh tokens
+}
+
+// assertNoSecrets checks the recorded pages and URLs, the server log, and the
+// typed secrets (passwords) given.
+func assertNoSecrets(t *testing.T, r *recorder, typed ...string) {
+	t.Helper()
+	r.wg.Wait()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.pages) == 0 {
+		t.Fatal("nothing was recorded")
+	}
+	check := func(where, text string) {
+		for _, re := range secretPatterns {
+			if loc := re.FindStringIndex(text); loc != nil {
+				t.Errorf("secret %q found in %s", re.String(), where)
+			}
+		}
+		for _, s := range typed {
+			if strings.Contains(text, s) {
+				t.Errorf("typed secret %q found in %s", s, where)
+			}
+		}
+	}
+	for _, u := range r.urls {
+		check("URL "+u, u)
+	}
+	for _, p := range r.pages {
+		url, _, _ := strings.Cut(p, "\n")
+		check("page "+url, p)
+	}
+	check("server log", logs.String())
+}
