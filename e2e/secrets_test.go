@@ -52,7 +52,7 @@ func record(page playwright.Page) *recorder {
 
 // secretPatterns are values that must never appear in a page, URL or log line.
 var secretPatterns = []*regexp.Regexp{
-	regexp.MustCompile(`at_[0-9a-f]{20}`),                      // Stitch access tokens (emulator format)
+	regexp.MustCompile(`at_[0-9a-f]{20}`),                       // Stitch access tokens (emulator format)
 	regexp.MustCompile(regexp.QuoteMeta(app.DemoPartnerSecret)), // partner secret
 	regexp.MustCompile(regexp.QuoteMeta(emulator.DefaultProviderClientSecret)),
 	regexp.MustCompile(`prt_[0-9a-f]{8,}`), // provider refresh tokens
