@@ -2,6 +2,9 @@ package app
 
 import (
 	"context"
+	"strconv"
+
+	"github.com/onramp/onramp/connect"
 	"io"
 	"log/slog"
 	"net"
@@ -117,3 +120,18 @@ func contains(tb testing.TB, body string, wants ...string) {
 }
 
 func newJar() (http.CookieJar, error) { return cookiejar.New(nil) }
+
+// getSource reads a source from Stitch with the browser's token (tests only).
+func (ts *testServer) getSource(tb testing.TB, id string) *connect.Source {
+	tb.Helper()
+	t, ok := tb.(*testing.T)
+	if !ok {
+		tb.Fatal("getSource needs a *testing.T")
+	}
+	n, _ := strconv.ParseInt(id, 10, 64)
+	src, err := ts.App.Client.GetSource(context.Background(), ts.sessionToken(t), connect.Int(n))
+	if err != nil {
+		tb.Fatalf("get source %s: %v", id, err)
+	}
+	return src
+}
