@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"strings"
@@ -95,6 +96,14 @@ func TestLaunchTokens(t *testing.T) {
 	}
 	_, page := browser.get(t, "/sources/new/platform.mysql")
 	contains(t, page, "Connect MySQL", "/theme.css?v=", `class="compact"`)
+	// A full embedded session (token, account, theme, return URL, events,
+	// CSRF and form token) stays well under the 4 KB cookie limit.
+	bu, _ := url.Parse(browser.URL)
+	for _, c := range browser.Client.Jar.Cookies(bu) {
+		if c.Name == "onramp" && len(c.Name)+len(c.Value) > 3000 {
+			t.Fatalf("session cookie is %d bytes", len(c.Value))
+		}
+	}
 
 	// Reused: a clear page, and no session for a new browser.
 	other := mustStartSameEmulator(t, ts)
