@@ -29,12 +29,9 @@ const (
 
 // Fields handles GET /sources/:id/fields: the paginated, filterable stream list.
 func (h *Sources) Fields(c echo.Context) error {
-	src, acct, err := h.load(c)
-	if err != nil {
+	src, acct, ok, err := h.loadForFields(c)
+	if !ok || err != nil {
 		return err
-	}
-	if !fieldSelectionAllowed(src) {
-		return redirect(c, StepURL(src.ID.String(), src.ReportCard.CurrentStepType))
 	}
 	streams, err := h.API.ListStreams(c.Request().Context(), acct.Token, src.ID)
 	if err != nil {
@@ -43,6 +40,32 @@ func (h *Sources) Fields(c echo.Context) error {
 	page, _ := strconv.Atoi(c.QueryParam("page"))
 	m := h.fieldsPage(c, src, streams, strings.TrimSpace(c.QueryParam("q")), page)
 	return render(c, http.StatusOK, views.Fields(m))
+}
+
+// loadForFields loads the source; when it is not at stream selection (or
+// done), it answers with a redirect to its step and ok is false.
+func (h *Sources) loadForFields(c echo.Context) (*connect.Source, Account, bool, error) {
+	src, acct, err := h.load(c)
+	if err != nil {
+		return nil, acct, false, err
+	}
+	if !fieldSelectionAllowed(src) {
+		return src, acct, false, redirect(c, StepURL(src.ID.String(), src.ReportCard.CurrentStepType))
+	}
+	return src, acct, true, nil
+}
+
+// metadataProblem turns a failed metadata update into a message for the
+// page, or false for errors the error handler should answer.
+func metadataProblem(err error) (int, string, bool) {
+	var apiErr *connect.Error
+	switch {
+	case connect.IsUpstreamUnavailable(err):
+		return http.StatusServiceUnavailable, "Stitch did not answer, so nothing was saved. Send it again.", true
+	case errors.As(err, &apiErr) && apiErr.Status == http.StatusBadRequest:
+		return http.StatusUnprocessableEntity, "Stitch did not accept these choices: " + apiErr.Message, true
+	}
+	return 0, "", false
 }
 
 func fieldSelectionAllowed(src *connect.Source) bool {
@@ -180,12 +203,9 @@ func first(ss []string) string {
 // SaveFields handles POST /sources/:id/fields: select and deselect the streams
 // shown on the page (or all matching ones), sending only what changed.
 func (h *Sources) SaveFields(c echo.Context) error {
-	src, acct, err := h.load(c)
-	if err != nil {
+	src, acct, ok, err := h.loadForFields(c)
+	if !ok || err != nil {
 		return err
-	}
-	if !fieldSelectionAllowed(src) {
-		return redirect(c, StepURL(src.ID.String(), src.ReportCard.CurrentStepType))
 	}
 	ctx := c.Request().Context()
 	streams, err := h.API.ListStreams(ctx, acct.Token, src.ID)
@@ -259,12 +279,8 @@ func (h *Sources) SaveFields(c echo.Context) error {
 	}
 	if len(updates) > 0 {
 		if err := h.API.UpdateStreamMetadata(ctx, acct.Token, src.ID, updates); err != nil {
-			var apiErr *connect.Error
-			switch {
-			case connect.IsUpstreamUnavailable(err):
-				return renderErr(http.StatusServiceUnavailable, "Stitch did not answer, so your selection was not saved. Send it again.")
-			case errors.As(err, &apiErr) && apiErr.Status == http.StatusBadRequest:
-				return renderErr(http.StatusUnprocessableEntity, "Stitch did not accept the selection: "+apiErr.Message)
+			if status, msg, ok := metadataProblem(err); ok {
+				return renderErr(status, msg)
 			}
 			return err
 		}
@@ -486,12 +502,9 @@ func methodName(m string) string {
 
 // Stream handles GET /sources/:id/fields/:stream: one stream's fields.
 func (h *Sources) Stream(c echo.Context) error {
-	src, acct, err := h.load(c)
-	if err != nil {
+	src, acct, ok, err := h.loadForFields(c)
+	if !ok || err != nil {
 		return err
-	}
-	if !fieldSelectionAllowed(src) {
-		return redirect(c, StepURL(src.ID.String(), src.ReportCard.CurrentStepType))
 	}
 	st, schema, err := h.streamAndSchema(c, src, acct)
 	if err != nil {
@@ -503,12 +516,9 @@ func (h *Sources) Stream(c echo.Context) error {
 // SaveStream handles POST /sources/:id/fields/:stream: the stream's selection,
 // replication method and key, and its fields (only what changed).
 func (h *Sources) SaveStream(c echo.Context) error {
-	src, acct, err := h.load(c)
-	if err != nil {
+	src, acct, ok, err := h.loadForFields(c)
+	if !ok || err != nil {
 		return err
-	}
-	if !fieldSelectionAllowed(src) {
-		return redirect(c, StepURL(src.ID.String(), src.ReportCard.CurrentStepType))
 	}
 	st, schema, err := h.streamAndSchema(c, src, acct)
 	if err != nil {
@@ -582,14 +592,10 @@ func (h *Sources) SaveStream(c echo.Context) error {
 	ctx := c.Request().Context()
 	if len(entries) > 0 {
 		err := h.API.UpdateStreamMetadata(ctx, acct.Token, src.ID, []connect.StreamMetadataUpdate{{TapStreamID: st.TapStreamID, Metadata: entries}})
-		var apiErr *connect.Error
-		switch {
-		case err == nil:
-		case connect.IsUpstreamUnavailable(err):
-			return fail(http.StatusServiceUnavailable, "Stitch did not answer, so nothing was saved. Send the form again.")
-		case errors.As(err, &apiErr) && apiErr.Status == http.StatusBadRequest:
-			return fail(http.StatusUnprocessableEntity, "Stitch did not accept these choices: "+apiErr.Message)
-		default:
+		if err != nil {
+			if status, msg, ok := metadataProblem(err); ok {
+				return fail(status, msg)
+			}
 			return err
 		}
 	}
