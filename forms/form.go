@@ -525,6 +525,9 @@ func (f *Form) renumber(fld *Field) {
 
 // safeID turns a name into an id made of letters, digits, '-' and '_'.
 func safeID(name string) string {
+	if isSafeID(name) {
+		return name // the common case: property names are already ids
+	}
 	var b strings.Builder
 	for _, r := range name {
 		switch {
@@ -629,4 +632,17 @@ func lines(v any) string {
 		return strings.Join(v, "\n")
 	}
 	return display(v)
+}
+
+func isSafeID(name string) bool {
+	if name == "" || len(name) > 64 || !(name[0] >= 'a' && name[0] <= 'z' || name[0] >= 'A' && name[0] <= 'Z') {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }

@@ -125,13 +125,13 @@ func (c *schemaCache) get(raw json.RawMessage) *spec {
 	if len(raw) == 0 || string(raw) == "null" {
 		return plainText
 	}
-	key := string(raw)
 	c.mu.RLock()
-	s, ok := c.entries[key]
+	s, ok := c.entries[string(raw)] // no allocation for the lookup
 	c.mu.RUnlock()
 	if ok {
 		return s
 	}
+	key := string(raw)
 	s, err := analyse(raw)
 	c.mu.Lock()
 	defer c.mu.Unlock()

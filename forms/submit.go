@@ -458,6 +458,10 @@ func convert(fld *Field, s string) (any, bool) {
 		}
 		return out, true
 	}
+	if fld.spec.format == formatNumeric && !allDigits(s) {
+		// Patterns like ^\d+ are unanchored: "33o6" would pass the schema.
+		return nil, false
+	}
 	switch fld.spec.value {
 	case valueInteger:
 		if _, err := strconv.ParseInt(s, 10, 64); err != nil {
@@ -545,4 +549,16 @@ func article(label string) string {
 func OptionLabel(name, value string) string {
 	var t *Texts
 	return t.optionLabel(name, value)
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
