@@ -28,7 +28,9 @@ func benchBuildRender(b *testing.B, file string) {
 }
 
 // BenchmarkBuildRenderHubSpot builds and renders HubSpot's form step (target ≤ 50 µs).
-func BenchmarkBuildRenderHubSpot(b *testing.B) { benchBuildRender(b, "source-types/platform.hubspot.json") }
+func BenchmarkBuildRenderHubSpot(b *testing.B) {
+	benchBuildRender(b, "source-types/platform.hubspot.json")
+}
 
 // BenchmarkBuildRenderMySQL builds and renders MySQL's form step (target ≤ 50 µs).
 func BenchmarkBuildRenderMySQL(b *testing.B) { benchBuildRender(b, "source-types/platform.mysql.json") }
