@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html"
 	"strings"
 	"testing"
 
@@ -52,4 +53,14 @@ func TestHostileNamesRenderEscaped(t *testing.T) {
 		t.Fatalf("the hostile name is not shown escaped:\n%s", page)
 	}
 	checkLabelled(t, "hostile", page, nil)
+}
+
+func TestHTMLWriterEscapesLikeHTMLPackage(t *testing.T) {
+	for _, s := range []string{"", "plain", `<a href="x">'&'</a>`, "ü名 & <", "\"'"} {
+		var w htmlWriter
+		w.text(s)
+		if got, want := w.b.String(), html.EscapeString(s); got != want {
+			t.Errorf("text(%q): got %q, want %q", s, got, want)
+		}
+	}
 }
