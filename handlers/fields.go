@@ -167,7 +167,7 @@ func streamDetail(s connect.Stream) string {
 		parts = append(parts, "View")
 	}
 	if md.RowCount != nil {
-		parts = append(parts, strconv.FormatInt(*md.RowCount, 10)+" rows")
+		parts = append(parts, groupDigits(*md.RowCount)+" rows")
 	}
 	switch method := firstNonEmpty(md.ForcedReplicationMethod, md.ReplicationMethod); method {
 	case methodIncremental:
@@ -608,4 +608,18 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return strconv.Itoa(n) + " " + many
+}
+
+// groupDigits writes 2204117 as 2,204,117.
+func groupDigits(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
 }
