@@ -13,15 +13,7 @@ import (
 // BenchmarkValidateMySQL decodes and validates a full MySQL submission
 // against the real report card (target ≤ 20 µs).
 func BenchmarkValidateMySQL(b *testing.B) {
-	raw, err := os.ReadFile(filepath.Join("..", "..", "shared", "stitch-connect", "report-cards", "source-types", "platform.mysql.json"))
-	if err != nil {
-		b.Fatalf("shared reference missing: %v", err)
-	}
-	var rc connect.ReportCard
-	if err := json.Unmarshal(raw, &rc); err != nil {
-		b.Fatal(err)
-	}
-	step, _ := rc.Step(connect.StepForm)
+	rc, step := mysqlCard(b)
 	e := NewEngine(EngineOptions{})
 	values := url.Values{
 		"host": {"db.example.com"}, "port": {"3306"}, "user": {"stitch"}, "password": {"secret"},
@@ -45,15 +37,7 @@ func BenchmarkValidateMySQL(b *testing.B) {
 // BenchmarkBuildValidateMySQL is a whole POST's work in forms: build the
 // form, then decode and validate the submission.
 func BenchmarkBuildValidateMySQL(b *testing.B) {
-	raw, err := os.ReadFile(filepath.Join("..", "..", "shared", "stitch-connect", "report-cards", "source-types", "platform.mysql.json"))
-	if err != nil {
-		b.Fatalf("shared reference missing: %v", err)
-	}
-	var rc connect.ReportCard
-	if err := json.Unmarshal(raw, &rc); err != nil {
-		b.Fatal(err)
-	}
-	step, _ := rc.Step(connect.StepForm)
+	rc, step := mysqlCard(b)
 	e := NewEngine(EngineOptions{})
 	values := url.Values{"host": {"db.example.com"}, "port": {"3306"}, "user": {"stitch"}, "password": {"secret"}, "frequency_in_minutes": {"60"}}
 	b.ReportAllocs()
@@ -64,4 +48,19 @@ func BenchmarkBuildValidateMySQL(b *testing.B) {
 			b.Fatal("invalid")
 		}
 	}
+}
+
+// mysqlCard reads the real MySQL report card and its form step.
+func mysqlCard(b *testing.B) (connect.ReportCard, connect.Step) {
+	b.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "shared", "stitch-connect", "report-cards", "source-types", "platform.mysql.json"))
+	if err != nil {
+		b.Fatalf("shared reference missing: %v", err)
+	}
+	var rc connect.ReportCard
+	if err := json.Unmarshal(raw, &rc); err != nil {
+		b.Fatal(err)
+	}
+	step, _ := rc.Step(connect.StepForm)
+	return rc, step
 }

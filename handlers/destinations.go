@@ -205,44 +205,37 @@ func (h *Destinations) Create(c echo.Context) error {
 
 // Edit handles GET /destination/edit.
 func (h *Destinations) Edit(c echo.Context) error {
-	acct := mustAccount(c)
-	d, err := h.current(c.Request().Context(), acct)
-	if err != nil {
-		return err
-	}
-	if d == nil {
-		return redirect(c, "/destination")
-	}
-	f, err := h.editForm(d)
-	if err != nil {
+	d, f, ok, err := h.editForm(c)
+	if !ok || err != nil {
 		return err
 	}
 	return h.renderForm(c, http.StatusOK, f, "/destination/edit", "Edit "+forms.TypeName(d.Type), "", "")
 }
 
-func (h *Destinations) editForm(d *connect.Destination) (*forms.Form, error) {
+// editForm builds the edit form of the account's destination; without one it
+// answers with a redirect to /destination and ok is false.
+func (h *Destinations) editForm(c echo.Context) (*connect.Destination, *forms.Form, bool, error) {
+	d, err := h.current(c.Request().Context(), mustAccount(c))
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if d == nil {
+		return nil, nil, false, redirect(c, "/destination")
+	}
 	step, ok := d.ReportCard.Step(connect.StepForm)
 	if !ok {
-		return nil, echo.NewHTTPError(http.StatusNotFound)
+		return nil, nil, false, echo.NewHTTPError(http.StatusNotFound)
 	}
-	return h.Forms.Build(d.Type, step, d.Properties, forms.BuildOptions{Edit: true}), nil
+	return d, h.Forms.Build(d.Type, step, d.Properties, forms.BuildOptions{Edit: true}), true, nil
 }
 
 // Update handles POST /destination/edit: credentials left as saved are kept.
 func (h *Destinations) Update(c echo.Context) error {
-	acct := mustAccount(c)
-	ctx := c.Request().Context()
-	d, err := h.current(ctx, acct)
-	if err != nil {
+	d, f, ok, err := h.editForm(c)
+	if !ok || err != nil {
 		return err
 	}
-	if d == nil {
-		return redirect(c, "/destination")
-	}
-	f, err := h.editForm(d)
-	if err != nil {
-		return err
-	}
+	acct, ctx := mustAccount(c), c.Request().Context()
 	heading := "Edit " + forms.TypeName(d.Type)
 	values, err := c.FormParams()
 	if err != nil {

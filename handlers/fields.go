@@ -303,6 +303,20 @@ func (h *Sources) SaveFields(c echo.Context) error {
 	return redirect(c, StepURL(updated.ID.String(), updated.ReportCard.CurrentStepType))
 }
 
+// loadStream loads the source (see loadForFields), the stream named in the
+// path and its schema.
+func (h *Sources) loadStream(c echo.Context) (*connect.Source, Account, *connect.Stream, *connect.StreamSchema, bool, error) {
+	src, acct, ok, err := h.loadForFields(c)
+	if !ok || err != nil {
+		return nil, acct, nil, nil, false, err
+	}
+	st, schema, err := h.streamAndSchema(c, src, acct)
+	if err != nil {
+		return nil, acct, nil, nil, false, err
+	}
+	return src, acct, st, schema, true, nil
+}
+
 // streamAndSchema finds the stream named in the path and fetches its schema.
 func (h *Sources) streamAndSchema(c echo.Context, src *connect.Source, acct Account) (*connect.Stream, *connect.StreamSchema, error) {
 	n, err := strconv.ParseInt(c.Param("stream"), 10, 64)
@@ -502,12 +516,8 @@ func methodName(m string) string {
 
 // Stream handles GET /sources/:id/fields/:stream: one stream's fields.
 func (h *Sources) Stream(c echo.Context) error {
-	src, acct, ok, err := h.loadForFields(c)
+	src, _, st, schema, ok, err := h.loadStream(c)
 	if !ok || err != nil {
-		return err
-	}
-	st, schema, err := h.streamAndSchema(c, src, acct)
-	if err != nil {
 		return err
 	}
 	return render(c, http.StatusOK, views.StreamFields(h.streamPage(c, src, st, schema)))
@@ -516,12 +526,8 @@ func (h *Sources) Stream(c echo.Context) error {
 // SaveStream handles POST /sources/:id/fields/:stream: the stream's selection,
 // replication method and key, and its fields (only what changed).
 func (h *Sources) SaveStream(c echo.Context) error {
-	src, acct, ok, err := h.loadForFields(c)
+	src, acct, st, schema, ok, err := h.loadStream(c)
 	if !ok || err != nil {
-		return err
-	}
-	st, schema, err := h.streamAndSchema(c, src, acct)
-	if err != nil {
 		return err
 	}
 	form, err := c.FormParams()

@@ -88,6 +88,18 @@ func (w *htmlWriter) label(f *forms.Field) {
 	w.raw("</label>")
 }
 
+// errorMessage writes a field's error, GOV.UK style, when it has one.
+func (w *htmlWriter) errorMessage(f *forms.Field) {
+	if f.Error == "" {
+		return
+	}
+	w.raw(`<p class="error-message"`)
+	w.attr("id", f.ErrorID())
+	w.raw(`><span class="visually-hidden">Error:</span> `)
+	w.text(f.Error)
+	w.raw("</p>")
+}
+
 func (w *htmlWriter) hintAndError(f *forms.Field) {
 	if f.Hint != "" {
 		w.raw(`<p class="field__hint"`)
@@ -96,13 +108,7 @@ func (w *htmlWriter) hintAndError(f *forms.Field) {
 		w.text(f.Hint)
 		w.raw("</p>")
 	}
-	if f.Error != "" {
-		w.raw(`<p class="error-message"`)
-		w.attr("id", f.ErrorID())
-		w.raw(`><span class="visually-hidden">Error:</span> `)
-		w.text(f.Error)
-		w.raw("</p>")
-	}
+	w.errorMessage(f)
 }
 
 func (w *htmlWriter) input(f *forms.Field) {
@@ -163,13 +169,7 @@ func fieldHintAndError(f *forms.Field) templ.Component {
 }
 
 func (w *htmlWriter) checkbox(f *forms.Field) {
-	if f.Error != "" {
-		w.raw(`<p class="error-message"`)
-		w.attr("id", f.ErrorID())
-		w.raw(`><span class="visually-hidden">Error:</span> `)
-		w.text(f.Error)
-		w.raw("</p>")
-	}
+	w.errorMessage(f)
 	w.raw(`<div class="checkbox"><input type="checkbox"`)
 	w.attr("id", f.ID)
 	w.attr("name", f.Name)
