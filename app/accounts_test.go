@@ -260,7 +260,7 @@ func TestDestinations(t *testing.T) {
 	// Replacing it with Redshift needs a confirmation.
 	_, body = ts.get(t, "/destination/new/redshift")
 	contains(t, body, "You already have a destination", `name="confirm_replace"`)
-	rs := url.Values{"_csrf": {csrf}, "host": {"cluster.example.com"}, "port": {"5439"}, "username": {"stitch"}, "password": {"pw"}, "database": {"dev"}, "encryption_type": {"none"}}
+	rs := url.Values{"_csrf": {csrf}, "host": {"cluster.invalid"}, "port": {"5439"}, "username": {"stitch"}, "password": {"pw"}, "database": {"dev"}, "encryption_type": {"none"}}
 	resp, body = ts.post(t, "/destination/new/redshift", rs)
 	if resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("replace without confirmation: got %d, want 422", resp.StatusCode)
@@ -272,5 +272,14 @@ func TestDestinations(t *testing.T) {
 		t.Fatalf("replace: got %d\n%s", resp.StatusCode, body)
 	}
 	_, body = ts.follow(t, resp)
-	contains(t, body, "Amazon Redshift")
+	contains(t, body, "Amazon Redshift", "Connection failed", "Stitch could not find that host")
+
+	// Fix Redshift's host: the check passes.
+	resp, body = ts.post(t, "/destination/edit", url.Values{"_csrf": {csrf}, "host": {"cluster.example.com"}, "port": {"5439"},
+		"username": {"stitch"}, "_choice.password": {"keep"}, "database": {"dev"}, "encryption_type": {"none"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("edit redshift: got %d\n%s", resp.StatusCode, body)
+	}
+	_, body = ts.follow(t, resp)
+	contains(t, body, "Amazon Redshift", "The connection works.", "Connected")
 }
