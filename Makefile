@@ -32,11 +32,11 @@ lint: ## gofmt check and go vet
 
 vet: lint
 
-unit: ## unit and integration tests with the race detector (no browser)
+unit: e2e-setup ## unit and integration tests with the race detector (no browser; needs redis-server, which e2e-setup installs)
 	@test -d $(SHARED)/stitch-connect || { echo "$(SHARED)/stitch-connect not found: the tests read the shared API reference beside the checkout"; exit 1; }
 	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /e2e)
 
-e2e-setup: ## install Chromium, redis-server, the Playwright driver and axe-core when missing
+e2e-setup: ## install Chromium, redis-server, the Playwright driver and axe-core when missing (idempotent)
 	./scripts/e2e-setup.sh >/dev/null
 
 e2e: ## browser tests (playwright-go + Debian Chromium + axe-core)
