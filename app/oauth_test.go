@@ -176,3 +176,48 @@ func TestStitchManagedOAuthEndpoints(t *testing.T) {
 	_, body = ts.get(t, "/sources/"+id+"/oauth/continue")
 	contains(t, body, "has not received your approval")
 }
+
+// Facebook Ads: form, Stitch-managed OAuth, then the profile step's own form.
+func TestProfileStep(t *testing.T) {
+	ts := mustStart(t, nil)
+	csrf := ts.signUp(t, "profile@example.com")
+	_, body := ts.get(t, "/sources/new/platform.facebook")
+	resp, _ := ts.post(t, "/sources/new/platform.facebook", url.Values{
+		"_csrf": {csrf}, "_form_token": {formToken(t, body)}, "display_name": {"Ads"}, "start_date": {"2024-01-01"},
+	})
+	path, _ := ts.follow(t, resp)
+	if !strings.HasSuffix(path, "/oauth") {
+		t.Fatalf("landed on %s, want oauth", path)
+	}
+	id := sourcePath.FindStringSubmatch(path)[1]
+	// Approve in Stitch's window (the emulator's js-client endpoint).
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/sources/"+id+"/oauth/session", nil)
+	req.Header.Set("X-CSRF-Token", csrf)
+	r, err := ts.Client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(r.Body)
+	r.Body.Close()
+	tok := strings.Split(strings.Split(string(b), `"ephemeral_token":"`)[1], `"`)[0]
+	r, err = ts.Client.Post(ts.URL+"/_stitch/v2/js-client/authorize", "application/json", strings.NewReader(`{"ephemeral_token":"`+tok+`","source_id":`+id+`}`))
+	if err != nil || r.StatusCode != http.StatusOK {
+		t.Fatalf("authorize: %v %v", r.StatusCode, err)
+	}
+	r.Body.Close()
+	resp, _ = ts.get(t, "/sources/"+id)
+	if resp.Header.Get("Location") != "/sources/"+id+"/profile" {
+		t.Fatalf("after authorizing: step router sends to %q, want the profile step", resp.Header.Get("Location"))
+	}
+	_, body = ts.get(t, "/sources/"+id+"/profile")
+	contains(t, body, `name="account_id"`, `aria-current="step"`, "Choose profile")
+	resp, body = ts.post(t, "/sources/"+id+"/profile", url.Values{"_csrf": {csrf}, "account_id": {"act-1"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("bad account id: got %d", resp.StatusCode)
+	}
+	resp, _ = ts.post(t, "/sources/"+id+"/profile", url.Values{"_csrf": {csrf}, "account_id": {"123456789"}})
+	path, _ = ts.follow(t, resp)
+	if !strings.HasSuffix(path, "/fields") && !strings.HasSuffix(path, "/discover") {
+		t.Fatalf("after the profile: landed on %s", path)
+	}
+}
