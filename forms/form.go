@@ -245,7 +245,6 @@ func (e *Engine) Build(sourceType string, step connect.Step, current map[string]
 		f.byName[p.Name] = fld
 		groups[group] = append(groups[group], fld)
 	}
-	ids := make(map[string]bool, len(f.byName))
 	for _, id := range groupOrder {
 		list := groups[id]
 		if len(list) == 0 {
@@ -266,12 +265,7 @@ func (e *Engine) Build(sourceType string, step connect.Step, current map[string]
 		f.fields = append(f.fields, g.Fields...)
 		f.Groups = append(f.Groups, g)
 	}
-	for _, fld := range f.fields {
-		fld.ID = uniqueID(ids, safeID(fld.Name))
-		if fld.Widget == WidgetRows {
-			f.renumber(fld)
-		}
-	}
+	f.assignIDs()
 	return f
 }
 
@@ -294,7 +288,8 @@ func groupByName(name string) string {
 	switch {
 	case name == "ssh" || strings.HasPrefix(name, "ssh_"):
 		return groupSSH
-	case strings.HasPrefix(name, "ssl"):
+	case strings.HasPrefix(name, "ssl") || name == "check_hostname":
+		// check_hostname only matters on an SSL connection (tap-mysql).
 		return groupSSL
 	case strings.HasPrefix(name, "encryption_"):
 		return groupEncryption
@@ -356,6 +351,9 @@ func (e *Engine) field(f *Form, p connect.Property, diagnostics bool) *Field {
 	if fld.Credential {
 		fld.Value = ""
 		fld.Autocomplete = "new-password"
+		if fld.Widget == WidgetTextarea {
+			fld.Autocomplete = "off" // new-password is for password inputs only
+		}
 		if f.opts.Edit && p.Provided {
 			fld.Saved = true
 			fld.CredentialChoice = ChoiceKeep
@@ -511,14 +509,28 @@ func (e *Engine) row(f *Form, fld *Field, vals map[string]string) *Row {
 	return r
 }
 
+// assignIDs gives every field, then every row cell, its element id. Fields
+// come first so that their ids do not change when rows are added or removed.
+func (f *Form) assignIDs() {
+	used := idSet{ids: make(map[string]bool, len(f.fields))}
+	for _, fld := range f.fields {
+		fld.ID = used.add(safeID(fld.Name))
+	}
+	for _, fld := range f.fields {
+		if fld.Widget == WidgetRows {
+			f.renumber(fld, &used)
+		}
+	}
+}
+
 // renumber names the rows of a repeatable group after they changed.
-func (f *Form) renumber(fld *Field) {
+func (f *Form) renumber(fld *Field, used *idSet) {
 	for i, r := range fld.Rows {
 		r.Index, r.Number = i, i+1
-		r.Remove = fmt.Sprintf("%s[%d]", fld.Name, i)
+		r.Remove = fld.Name + "[" + strconv.Itoa(i) + "]"
 		for _, c := range r.Cells {
-			c.Name = fmt.Sprintf("%s[%d].%s", fld.Name, i, c.column.name)
-			c.ID = fmt.Sprintf("%s-%d-%s", fld.ID, i, safeID(c.column.name))
+			c.Name = r.Remove + "." + c.column.name
+			c.ID = used.add(fld.ID + "-" + strconv.Itoa(i) + "-" + safeID(c.column.name))
 		}
 	}
 }
@@ -547,13 +559,45 @@ func safeID(name string) string {
 	return id
 }
 
-func uniqueID(used map[string]bool, id string) string {
+// derivedIDs are the suffixes of the ids derived from a field's id (HintID,
+// ErrorID and the radios of a saved credential). No suffix ends another, so
+// two derived ids are equal only when their field ids are.
+var derivedIDs = [...]string{"-hint", "-error", "-keep", "-replace", "-clear"}
+
+// idSet hands out element ids that are unique together with the ids derived from them.
+type idSet struct {
+	ids    map[string]bool
+	dashed bool // an id with a dash was given: ids may be derived from one another
+}
+
+// add returns id, or id-2, id-3…, so that neither it nor an id derived from
+// it equals an id given before or derived from one.
+func (u *idSet) add(id string) string {
 	out := id
-	for n := 2; used[out]; n++ {
+	for n := 2; !u.free(out); n++ {
 		out = id + "-" + strconv.Itoa(n)
 	}
-	used[out] = true
+	u.ids[out] = true
+	u.dashed = u.dashed || strings.IndexByte(out, '-') >= 0
 	return out
+}
+
+func (u *idSet) free(id string) bool {
+	if u.ids[id] {
+		return false
+	}
+	if !u.dashed && strings.IndexByte(id, '-') < 0 {
+		return true // the common case: derived ids have a dash, so they cannot collide
+	}
+	for _, s := range derivedIDs {
+		if u.ids[id+s] {
+			return false // an id given before would be derived from this one
+		}
+		if base, ok := strings.CutSuffix(id, s); ok && u.ids[base] {
+			return false // this id is derived from one given before
+		}
+	}
+	return true
 }
 
 // display turns a saved value into the text of an input.

@@ -1,6 +1,11 @@
-package forms
+package forms_test
+
+// The fuzz targets live in the external test package so that FuzzBuild can
+// render through the views package, as the pages do.
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"net/url"
 	"os"
@@ -9,17 +14,19 @@ import (
 	"testing"
 
 	"github.com/onramp/onramp/connect"
+	"github.com/onramp/onramp/forms"
+	"github.com/onramp/onramp/views"
 )
 
-// sharedSteps reads every step of the shared report cards (seeds).
+// sharedSteps reads every step with properties of the shared report cards (seeds).
 func sharedSteps(tb testing.TB) []connect.Step {
 	tb.Helper()
 	dir := filepath.Join("..", "..", "shared", "stitch-connect", "report-cards")
 	if _, err := os.Stat(dir); err != nil {
-		tb.Fatalf("the shared Stitch reference is missing at %s: %v", dir, err)
+		tb.Fatalf("the shared Stitch reference is missing at %s (CI checks it out beside the repo): %v", dir, err)
 	}
 	var steps []connect.Step
-	for _, pattern := range []string{"source-types/*.json", "destination-types/*.json", "*report-card*.json", "source-type.*.json"} {
+	for _, pattern := range []string{"source-types/*.json", "destination-types/*.json", "*report-card*.json", "source-type.*.json", "destination-type.*.json"} {
 		paths, _ := filepath.Glob(filepath.Join(dir, pattern))
 		for _, p := range paths {
 			b, err := os.ReadFile(p)
@@ -54,27 +61,32 @@ func hostileSteps() []string {
 		string(big),
 		`{"type":"form","properties":[{"name":"<script>alert(1)</script>","property_type":"user_provided","json_schema":{"type":"string","pattern":"<script>x</script>|\"'"}}]}`,
 		`{"type":"form","properties":[{"name":"a\"b'c<>&","is_required":true,"json_schema":{"type":"string","pattern":"^(a+)+$"}}]}`,
+		`{"type":"form","properties":[{"name":"sel","json_schema":{"type":"string","pattern":"^(<script>|\"><img src=x>)$"}}]}`,
 		`{"type":"form","properties":[{"name":"look","json_schema":{"type":"string","pattern":"(?=x)(?<!y)"}}]}`,
 		`{"type":"form","properties":[{"name":"` + strings.Repeat("ü名", 2000) + `","json_schema":{"enum":["` + strings.Repeat("é", 5000) + `"]}}]}`,
-		`{"type":"form","properties":[{"name":"r","json_schema":{"type":"array","items":{"type":"object","properties":{"x":{"type":"array","items":{"$ref":"#"}}}}}}]}`,
-		`{"type":"form","properties":[{"name":"ref","json_schema":{"$ref":"http://example.com/remote.json"}}]}`,
+		`{"type":"form","properties":[{"name":"r","json_schema":{"type":"array","items":{"type":"object","properties":{"<b>":{"type":"string"},"x":{"type":"array","items":{"$ref":"#"}}}}}}]}`,
+		`{"type":"form","properties":[{"name":"ref","json_schema":{"$ref":"http://example.com/remote.json"}},{"name":"file","json_schema":{"$ref":"file:///etc/passwd"}}]}`,
 		`{"type":"form","properties":[{"name":"","json_schema":{}},{"name":"dup"},{"name":"dup"}]}`,
 		`{"type":"form","properties":[{"name":"n","json_schema":{"anyOf":[]}},{"name":"m","json_schema":[1,2]},{"name":"o","json_schema":"string"}]}`,
+		`{"type":"form","properties":[{"name":"zz_secret","is_credential":true,"provided":true,"json_schema":{"type":"string"}},{"name":"ssh","json_schema":{"type":"string","pattern":"^(true|false)$"}},{"name":"ssh_host","property_type":"user_provided_advanced"}]}`,
 	}
 }
 
-func fuzzBuildOnce(t *testing.T, e *Engine, step connect.Step) {
-	for _, opts := range []BuildOptions{{}, {Edit: true}, {OwnOAuth: true, ShowAll: true}} {
-		f := e.Build("platform.fuzz", step, map[string]any{"host": "x", "report_definitions": []any{map[string]any{"name": 1}}}, opts)
-		f.Decode(url.Values{})
-		for _, fld := range f.fields {
-			if fld.Credential && fld.Value != "" && !fld.ReadOnly {
-				t.Fatalf("credential %q has a value", fld.Name)
-			}
-		}
+// render draws a form the way the pages do.
+func render(t *testing.T, f *forms.Form) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := views.ErrorSummary(f).Render(context.Background(), &buf); err != nil {
+		t.Fatalf("render summary: %v", err)
 	}
+	if err := views.FormFields(f).Render(context.Background(), &buf); err != nil {
+		t.Fatalf("render fields: %v", err)
+	}
+	return buf.String()
 }
 
+// FuzzBuild feeds arbitrary steps to Build, Decode and the views: nothing
+// may panic, no secret may be echoed and no markup may come from the card.
 func FuzzBuild(f *testing.F) {
 	for _, s := range sharedSteps(f) {
 		b, _ := json.Marshal(s)
@@ -83,16 +95,32 @@ func FuzzBuild(f *testing.F) {
 	for _, s := range hostileSteps() {
 		f.Add([]byte(s))
 	}
-	e := NewEngine(EngineOptions{})
+	e := forms.NewEngine(forms.EngineOptions{})
+	current := map[string]any{"host": "x\"><script>", "report_definitions": []any{map[string]any{"name": 1}}, "zz_secret": "secret-value"}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var step connect.Step
 		if json.Unmarshal(data, &step) != nil {
 			return
 		}
-		fuzzBuildOnce(t, e, step)
+		for _, opts := range []forms.BuildOptions{{}, {Edit: true}, {OwnOAuth: true, ShowAll: true}} {
+			form := e.Build("platform.<fuzz>", step, current, opts)
+			form.Decode(url.Values{"zz_secret": {"typed-secret"}})
+			form.AddAPIErrors([]string{"host", "nope"}, "")
+			out := render(t, form)
+			bad := []string{"<script", "<img", "<b>"}
+			if fld := form.Field("zz_secret"); fld != nil && fld.Credential {
+				bad = append(bad, "typed-secret", "secret-value")
+			}
+			for _, bad := range bad {
+				if strings.Contains(out, bad) {
+					t.Fatalf("rendered form contains %q unescaped or echoed (options %+v)", bad, opts)
+				}
+			}
+		}
 	})
 }
 
+// FuzzDecode feeds arbitrary submissions to the real cards' forms.
 func FuzzDecode(f *testing.F) {
 	steps := sharedSteps(f)
 	f.Add(0, "host=db.example.com&port=3306&password=x")
@@ -100,75 +128,38 @@ func FuzzDecode(f *testing.F) {
 	f.Add(2, "_remove=report_definitions[99999999999999999999]&_choice.password=clear")
 	f.Add(3, "start_date=2024-02-30&anchor_time=2024-01-01T25:00&frequency_in_minutes=<script>")
 	f.Add(4, "x[0].y=1&x[-1].y=2&x[]=3&%ZZ")
-	e := NewEngine(EngineOptions{})
+	e := forms.NewEngine(forms.EngineOptions{})
 	f.Fuzz(func(t *testing.T, which int, query string) {
 		if which < 0 {
 			which = -which
 		}
+		if which < 0 {
+			which = 0
+		}
 		step := steps[which%len(steps)]
 		values, _ := url.ParseQuery(query)
-		for _, opts := range []BuildOptions{{}, {Edit: true}} {
+		for _, opts := range []forms.BuildOptions{{}, {Edit: true}} {
 			form := e.Build("platform.fuzz", step, nil, opts)
-			props, _ := form.Decode(values)
-			for _, fld := range form.fields {
+			props, ok := form.Decode(values)
+			for _, fld := range form.Fields() {
 				if fld.Credential && fld.Value != "" && !fld.ReadOnly {
 					t.Fatalf("credential %q echoed", fld.Name)
+				}
+				if _, sent := props[fld.Name]; sent && fld.ReadOnly {
+					t.Fatalf("read-only %q sent", fld.Name)
+				}
+			}
+			if ok && form.HasErrors() {
+				t.Fatalf("ok with errors: %+v", form.Errors())
+			}
+			for name, v := range props {
+				if s, isString := v.(string); isString && s == "" {
+					t.Fatalf("%q sent as an empty string (Stitch rejects it)", name)
 				}
 			}
 			if _, err := json.Marshal(props); err != nil {
 				t.Fatalf("properties do not encode: %v", err)
 			}
-			_ = form.Errors()
 		}
 	})
-}
-
-func TestLoadTexts(t *testing.T) {
-	dir := t.TempDir()
-	p := filepath.Join(dir, "texts.json")
-	os.WriteFile(p, []byte(`{"types":{"platform.hubspot":"HubSpot CRM"},"fields":{"*":{"host":{"hint":"Ask your DBA"}},"platform.mysql":{"port":{"label":"MySQL port"}}},"options":{"frequency_in_minutes":{"30":"Twice an hour"}},"groups":{"ssh":"Secure tunnel"}}`), 0o644)
-	texts, err := LoadTexts(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := NewEngine(EngineOptions{Texts: texts})
-	if e.TypeName("platform.hubspot") != "HubSpot CRM" || e.TypeName("platform.mysql") != "MySQL" {
-		t.Fatal("type name override")
-	}
-	f := e.Build("platform.mysql", connect.Step{Type: "form", Properties: []connect.Property{
-		prop("host", "user_provided", true, false, hostSchema), prop("port", "user_provided", true, false, portSchema),
-		prop("frequency_in_minutes", "user_provided", false, false, freqSchema), prop("ssh", "user_provided", false, false, boolSchema),
-	}}, nil, BuildOptions{})
-	if f.byName["host"].Hint != "Ask your DBA" || f.byName["port"].Label != "MySQL port" || f.byName["frequency_in_minutes"].Options[2].Label != "Twice an hour" {
-		t.Fatalf("overrides not applied: %+v", f.byName["port"])
-	}
-	found := false
-	for _, g := range f.Groups {
-		found = found || g.Legend == "Secure tunnel"
-	}
-	if !found {
-		t.Fatal("group legend override not applied")
-	}
-	os.WriteFile(p, []byte(`{"typos":{}}`), 0o644)
-	if _, err := LoadTexts(p); err == nil {
-		t.Fatal("an unknown key was accepted")
-	}
-	if _, err := LoadTexts(filepath.Join(dir, "texts.yaml")); err == nil || !strings.Contains(err.Error(), "JSON") {
-		t.Fatalf("YAML: got %v", err)
-	}
-}
-
-func TestShowAllListsHiddenPropertiesReadOnly(t *testing.T) {
-	f := NewEngine(EngineOptions{}).Build("t", connect.Step{Type: "form", Properties: []connect.Property{
-		prop("image_version", "read_only", true, false, "null"),
-		prop("client_secret", "system_provided_by_default", true, true, `{"type":"string"}`),
-	}}, map[string]any{"image_version": "1.latest"}, BuildOptions{ShowAll: true})
-	iv, cs := f.byName["image_version"], f.byName["client_secret"]
-	if iv == nil || !iv.ReadOnly || iv.Value != "1.latest" || cs == nil || !cs.ReadOnly || cs.Value != "Not set" {
-		t.Fatalf("diagnostics: got %+v %+v", iv, cs)
-	}
-	props, _ := f.Decode(url.Values{"image_version": {"9"}, "client_secret": {"x"}})
-	if len(props) != 0 {
-		t.Fatalf("read-only properties sent: %v", props)
-	}
 }

@@ -65,7 +65,9 @@ type spec struct {
 	options   []string // formatSelect
 	columns   []column // formatRows
 	schema    *jsonschema.Schema
-	compileOK bool // false when a published schema failed to compile
+	quick     *quick // nil unless the schema has one of the simplest shapes
+	jsonBool  bool   // the schema wants a JSON boolean, not the strings "true"/"false"
+	compileOK bool   // false when a published schema failed to compile
 }
 
 // column is a sub-field of an array of objects.
@@ -167,6 +169,8 @@ func analyse(raw []byte) (*spec, error) {
 	}
 	s := learn(&r, 0)
 	s.schema = sch
+	s.quick = quickOf(raw, 0)
+	s.jsonBool = s.value == valueBoolean && sch.Validate(true) == nil && sch.Validate("true") != nil
 	s.compileOK = true
 	return s, nil
 }
@@ -259,6 +263,10 @@ func learnArray(r *rawSchema, s *spec, depth int) {
 }
 
 func learnEnum(r *rawSchema, s *spec) {
+	if isBooleanEnum(r.Enum) {
+		s.format, s.value = formatBoolean, valueBoolean
+		return
+	}
 	var opts []string
 	for _, v := range r.Enum {
 		str, ok := v.(string)
@@ -350,6 +358,16 @@ func formatOf(f string) format {
 		return formatHost
 	}
 	return formatText
+}
+
+// isBooleanEnum reports whether an enum is exactly the JSON booleans true and false.
+func isBooleanEnum(values []any) bool {
+	if len(values) != 2 {
+		return false
+	}
+	t, ok1 := values[0].(bool)
+	f, ok2 := values[1].(bool)
+	return ok1 && ok2 && t != f
 }
 
 func isBooleanSet(opts []string) bool {

@@ -110,6 +110,9 @@ func (f *Form) HasErrors() bool { return len(f.Errors()) > 0 }
 // was never set is omitted rather than sent as "false".
 func (f *Form) Decode(values url.Values) (map[string]any, bool) {
 	f.action = readAction(values)
+	for _, fld := range f.fields {
+		clearErrors(fld) // a form decoded twice judges the second submission only
+	}
 	props := make(map[string]any, len(f.fields))
 	for _, fld := range f.fields {
 		if fld.ReadOnly || fld.column != nil {
@@ -218,18 +221,10 @@ func (f *Form) decodeCheckbox(fld *Field, values url.Values) (any, bool) {
 	if !checked && !fld.prop.IsRequired && (!hadValue || !truthy(was)) && !fld.prop.Provided {
 		return nil, false // never set, still off: leave Stitch's default alone
 	}
-	if fld.spec.value == valueBoolean && fld.spec.format == formatBoolean && isBoolType(fld) {
+	if fld.spec.value == valueBoolean && fld.spec.format == formatBoolean && fld.spec.jsonBool {
 		return checked, true
 	}
 	return strconv.FormatBool(checked), true
-}
-
-// isBoolType reports whether the schema wants a JSON boolean rather than the strings "true"/"false".
-func isBoolType(fld *Field) bool {
-	if fld.spec.schema == nil {
-		return false
-	}
-	return fld.spec.schema.Validate(true) == nil && fld.spec.schema.Validate("true") != nil
 }
 
 func (f *Form) decodeCredential(fld *Field, values url.Values, raw string) (any, bool) {
@@ -331,12 +326,15 @@ func (f *Form) decodeRows(fld *Field, values url.Values) (any, bool) {
 	if len(fld.Rows) == 0 {
 		fld.Rows = append(fld.Rows, f.engine.row(f, fld, nil))
 	}
-	f.renumber(fld)
+	f.assignIDs()
 	if len(items) == 0 {
 		if fld.Required {
 			fld.Error = fld.requiredMessage()
 		}
 		return nil, false
+	}
+	if fld.HasErrors() {
+		return nil, false // a required cell is empty: the schema would only say so again
 	}
 	if err := validate(fld.spec, items); err != nil {
 		placed := false
@@ -351,8 +349,8 @@ func (f *Form) decodeRows(fld *Field, values url.Values) (any, bool) {
 				if err != nil || i >= len(items) {
 					continue
 				}
-				if cell := rowCell(fld, items, i, parts[1]); cell != nil && cell.Error == "" {
-					cell.Error = "Check the " + lowerFirst(cell.Label) + " of " + lowerFirst(singular(fld.Label)) + " " + strconv.Itoa(i+1)
+				if cell, number := rowCell(fld, i, parts[1]); cell != nil && cell.Error == "" {
+					cell.Error = "Check the " + lowerFirst(cell.Label) + " of " + lowerFirst(singular(fld.Label)) + " " + strconv.Itoa(number)
 					placed = true
 				}
 			}
@@ -362,18 +360,12 @@ func (f *Form) decodeRows(fld *Field, values url.Values) (any, bool) {
 		}
 		return nil, false
 	}
-	for _, r := range fld.Rows {
-		for _, c := range r.Cells {
-			if c.Error != "" {
-				return nil, false
-			}
-		}
-	}
 	return items, true
 }
 
-// rowCell finds the cell of the i-th non-empty row for a column.
-func rowCell(fld *Field, items []any, i int, col string) *Field {
+// rowCell finds the cell of the i-th non-empty row for a column, and the
+// number of its row as shown (empty rows stay on the page).
+func rowCell(fld *Field, i int, col string) (*Field, int) {
 	n := -1
 	for _, r := range fld.Rows {
 		empty := true
@@ -389,12 +381,12 @@ func rowCell(fld *Field, items []any, i int, col string) *Field {
 		if n == i {
 			for _, c := range r.Cells {
 				if c.column.name == col {
-					return c
+					return c, r.Number
 				}
 			}
 		}
 	}
-	return nil
+	return nil, 0
 }
 
 func removeIndex(list []int, idx int) []int {
@@ -483,7 +475,7 @@ func (fld *Field) valid(v any) bool {
 }
 
 func validate(sp *spec, v any) error {
-	if sp == nil || sp.schema == nil {
+	if sp == nil || sp.schema == nil || sp.quick != nil && sp.quick.valid(v) {
 		return nil
 	}
 	return sp.schema.Validate(v)
@@ -500,8 +492,17 @@ func (fld *Field) requiredMessage() string {
 		return "Choose " + article(label)
 	case fld.Widget == WidgetRows:
 		return "Add at least one " + singular(label)
+	case fld.spec.format == formatLines:
+		return "Enter at least one " + singular(label)
+	case isPlural(label):
+		return "Enter the " + label
 	}
 	return "Enter " + article(label)
+}
+
+// isPlural reports whether a label names several things ("channel IDs", "tables").
+func isPlural(label string) bool {
+	return strings.HasSuffix(label, "s") && !strings.HasSuffix(label, "ss")
 }
 
 // invalidMessage is the message for a value that does not fit.
@@ -533,12 +534,27 @@ func (fld *Field) invalidMessage() string {
 	return "Check the " + label + ": it is not in the expected format"
 }
 
+// article puts "a" or "an" before a label, by its sound: "an API key",
+// "an SSH host", "a URL", "a user ID", "an account ID".
 func article(label string) string {
 	if label == "" {
 		return "a value"
 	}
-	switch label[0] {
-	case 'a', 'e', 'i', 'o', 'u':
+	word, _, _ := strings.Cut(label, " ")
+	if len(word) > 1 && strings.ToUpper(word) == word {
+		// An acronym is read letter by letter: "an" before A, E, F, H, I, L, M, N, O, R, S, X.
+		if strings.IndexByte("AEFHILMNORSX", word[0]) >= 0 {
+			return "an " + label
+		}
+		return "a " + label
+	}
+	switch word[0] {
+	case 'a', 'e', 'i', 'o', 'A', 'E', 'I', 'O':
+		return "an " + label
+	case 'u', 'U':
+		if len(word) > 2 && strings.IndexByte("aeiou", word[2]) >= 0 && strings.IndexByte("aeiou", word[1]) < 0 {
+			return "a " + label // "a user", "a unit", but "an update"
+		}
 		return "an " + label
 	}
 	return "a " + label

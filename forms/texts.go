@@ -236,9 +236,11 @@ func lowerFirst(s string) string {
 	if n == 0 {
 		return s
 	}
-	r2, _ := utf8.DecodeRuneInString(s[n:])
-	if unicode.IsUpper(r2) {
-		return s
+	if r2, _ := utf8.DecodeRuneInString(s[n:]); unicode.IsUpper(r2) {
+		return s // "API key", "OAuth client ID"
+	}
+	if word, _, _ := strings.Cut(s, " "); len(word) > n && !strings.ContainsFunc(word, unicode.IsLower) {
+		return s // "S3 bucket"
 	}
 	return string(unicode.ToLower(r)) + s[n:]
 }

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -78,6 +79,7 @@ func sourcesJSONCards(tb testing.TB) map[string]connect.ReportCard {
 		ReadOnly   bool   `json:"read_only"`
 		Credential bool   `json:"credential"`
 		ReportCard *struct {
+			Step         string          `json:"step"`
 			IsRequired   bool            `json:"is_required"`
 			IsCredential bool            `json:"is_credential"`
 			PropertyType string          `json:"property_type"`
@@ -94,23 +96,31 @@ func sourcesJSONCards(tb testing.TB) map[string]connect.ReportCard {
 	if err := json.Unmarshal(b, &doc); err != nil {
 		tb.Fatal(err)
 	}
-	toProps := func(ps []prop) []connect.Property {
-		var out []connect.Property
+	// Each property goes to the step its report card names; without one, to
+	// the list it is documented in, with the documented flags.
+	addProps := func(rc *connect.ReportCard, ps []prop, listStep string) {
 		for _, p := range ps {
 			cp := connect.Property{Name: p.Name, IsRequired: p.Required, IsCredential: p.Credential, SystemProvided: p.ReadOnly}
+			step := listStep
 			if p.ReportCard != nil {
 				cp.IsRequired, cp.IsCredential, cp.PropertyType, cp.JSONSchema = p.ReportCard.IsRequired, p.ReportCard.IsCredential, p.ReportCard.PropertyType, p.ReportCard.JSONSchema
+				if p.ReportCard.Step != "" {
+					step = p.ReportCard.Step
+				}
 			}
-			out = append(out, cp)
+			i := slices.IndexFunc(rc.Steps, func(s connect.Step) bool { return s.Type == step })
+			if i < 0 {
+				rc.Steps = append(rc.Steps, connect.Step{Type: step})
+				i = len(rc.Steps) - 1
+			}
+			rc.Steps[i].Properties = append(rc.Steps[i].Properties, cp)
 		}
-		return out
 	}
 	out := map[string]connect.ReportCard{}
 	for _, e := range doc.Entries {
-		rc := connect.ReportCard{Type: e.APIType, Steps: []connect.Step{{Type: connect.StepForm, Properties: toProps(e.Form)}}}
-		if len(e.OAuth) > 0 {
-			rc.Steps = append(rc.Steps, connect.Step{Type: connect.StepOAuth, Properties: toProps(e.OAuth)})
-		}
+		rc := connect.ReportCard{Type: e.APIType}
+		addProps(&rc, e.Form, connect.StepForm)
+		addProps(&rc, e.OAuth, connect.StepOAuth)
 		out["sources.json:"+e.APIType] = rc
 	}
 	if len(out) < 140 {
@@ -184,6 +194,51 @@ func checkLabelled(t *testing.T, name, page string, readOnly map[string]bool) {
 	}
 }
 
+// checkShownReadOnly checks that, in operator mode, every read_only property
+// is shown as a read-only input that has no name (it is never submitted).
+func checkShownReadOnly(t *testing.T, name, page string, readOnly map[string]bool) {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader("<!DOCTYPE html><html><body>" + page + "</body></html>"))
+	if err != nil {
+		t.Fatalf("%s: parse: %v", name, err)
+	}
+	shown := map[string]bool{}
+	var walk func(n *html.Node, property string)
+	walk = func(n *html.Node, property string) {
+		if n.Type == html.ElementNode {
+			if p := attr(n, "data-property"); p != "" {
+				property = p
+			}
+			if n.Data == "input" && readOnly[property] {
+				_, ro := attrOK(n, "readonly")
+				_, named := attrOK(n, "name")
+				if !ro || named {
+					t.Errorf("%s: read_only property %q: got readonly=%v name=%v, want a read-only input without a name", name, property, ro, named)
+				}
+				shown[property] = true
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, property)
+		}
+	}
+	walk(doc, "")
+	for p := range readOnly {
+		if !shown[p] {
+			t.Errorf("%s: read_only property %q is not listed in operator mode", name, p)
+		}
+	}
+}
+
+func attrOK(n *html.Node, key string) (string, bool) {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
+
 func attr(n *html.Node, key string) string {
 	for _, a := range n.Attr {
 		if a.Key == key {
@@ -234,6 +289,9 @@ func TestEveryDocumentedCardRenders(t *testing.T) {
 				f.Decode(nil) // errors render too
 				page := renderForm(t, f)
 				checkLabelled(t, name+"/"+step.Type+"/"+tc.mode, page, readOnly)
+				if tc.opts.ShowAll {
+					checkShownReadOnly(t, name+"/"+step.Type+"/"+tc.mode, page, readOnly)
+				}
 				rendered++
 			}
 		}

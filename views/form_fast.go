@@ -81,9 +81,8 @@ func (w *htmlWriter) label(f *forms.Field) {
 	w.attr("for", f.ID)
 	w.raw(">")
 	w.text(f.Label)
-	w.raw(" ")
 	if f.Optional && !f.ReadOnly {
-		w.raw(`<span class="field__optional">(optional)</span>`)
+		w.raw(` <span class="field__optional">(optional)</span>`)
 	}
 	w.raw("</label>")
 }

@@ -75,6 +75,17 @@ func TestGoldenForms(t *testing.T) {
 			f.AddError("display_name", "Enter a name for this source")
 			return f
 		}},
+		{"google-analytics-form-with-errors", func() *forms.Form {
+			rc, s := cardStep(t, "source-types/platform.google-analytics.json", connect.StepForm)
+			f := e.Build(rc.Type, s, nil, forms.BuildOptions{})
+			f.Decode(url.Values{
+				"report_definitions[0].name": {""}, "report_definitions[0].id": {""},
+				"report_definitions[1].name": {"Traffic <by source>"}, "report_definitions[1].id": {""},
+				"start_date": {"31/01/2024"}, "cron_expression": {"0 0 6 * * ?"},
+			})
+			f.AddAPIErrors(nil, "Your plan does not include cron schedules.")
+			return f
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
