@@ -50,6 +50,7 @@ bench: ## benchmarks (forms, views, page handlers)
 fuzz: ## each fuzz target for FUZZTIME (default 60s)
 	$(GO) test -run='^$$' -fuzz='^FuzzBuild$$' -fuzztime=$(FUZZTIME) ./forms/
 	$(GO) test -run='^$$' -fuzz='^FuzzDecode$$' -fuzztime=$(FUZZTIME) ./forms/
+	$(GO) test -run='^$$' -fuzz='^FuzzRenderForm$$' -fuzztime=$(FUZZTIME) ./views/
 
 cover: ## coverage per package
 	$(GO) test -cover $$($(GO) list ./... | grep -v /e2e)
