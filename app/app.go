@@ -110,7 +110,7 @@ func New(cfg Config, listenAddr string, log *slog.Logger) (*App, error) {
 		Embedded: cfg.Embedded(),
 	})
 	var formTargets []string
-	if o := originOf(cfg.StitchAppURL); o != "" && o != originOf(cfg.BaseURL) {
+	if o := handlers.OriginOf(cfg.StitchAppURL); o != "" && o != handlers.OriginOf(cfg.BaseURL) {
 		formTargets = append(formTargets, o)
 	}
 	router := handlers.NewRouter(handlers.Options{
@@ -274,16 +274,4 @@ func Run(ctx context.Context, getenv func(string) string, stderr io.Writer, read
 
 func hexKey(n int) string {
 	return fmt.Sprintf("%x", randomBytes(n))
-}
-
-func originOf(raw string) string {
-	i := strings.Index(raw, "://")
-	if i < 0 {
-		return ""
-	}
-	rest := raw[i+3:]
-	if j := strings.IndexByte(rest, '/'); j >= 0 {
-		rest = rest[:j]
-	}
-	return raw[:i+3] + rest
 }

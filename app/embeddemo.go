@@ -75,7 +75,7 @@ const demoJS = `(function () {
 
 // ServeHTTP serves the demo page, its CSS and JS.
 func (d *embedDemo) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Security-Policy", "default-src 'self'; frame-src "+originOf(d.app.Config.BaseURL)+"; object-src 'none'; base-uri 'none'")
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; frame-src "+handlers.OriginOf(d.app.Config.BaseURL)+"; object-src 'none'; base-uri 'none'")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	switch r.URL.Path {
 	case "/demo.css":
@@ -91,7 +91,7 @@ func (d *embedDemo) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	data := struct{ OnrampOrigin, LaunchURL, Error string }{OnrampOrigin: originOf(d.app.Config.BaseURL)}
+	data := struct{ OnrampOrigin, LaunchURL, Error string }{OnrampOrigin: handlers.OriginOf(d.app.Config.BaseURL)}
 	u, err := d.launch(r.Context(), r.URL.Query())
 	if err != nil {
 		d.app.Log.Warn("embed demo launch failed", "err", err)

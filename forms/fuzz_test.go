@@ -8,8 +8,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -17,38 +15,6 @@ import (
 	"github.com/onramp/onramp/forms"
 	"github.com/onramp/onramp/views"
 )
-
-// sharedSteps reads every step with properties of the shared report cards (seeds).
-func sharedSteps(tb testing.TB) []connect.Step {
-	tb.Helper()
-	dir := filepath.Join("..", "..", "shared", "stitch-connect", "report-cards")
-	if _, err := os.Stat(dir); err != nil {
-		tb.Fatalf("the shared Stitch reference is missing at %s (CI checks it out beside the repo): %v", dir, err)
-	}
-	var steps []connect.Step
-	for _, pattern := range []string{"source-types/*.json", "destination-types/*.json", "*report-card*.json", "source-type.*.json", "destination-type.*.json"} {
-		paths, _ := filepath.Glob(filepath.Join(dir, pattern))
-		for _, p := range paths {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				tb.Fatal(err)
-			}
-			var rc connect.ReportCard
-			if json.Unmarshal(b, &rc) != nil {
-				continue
-			}
-			for _, s := range rc.Steps {
-				if len(s.Properties) > 0 {
-					steps = append(steps, s)
-				}
-			}
-		}
-	}
-	if len(steps) < 200 {
-		tb.Fatalf("found %d steps with properties, want the real cards", len(steps))
-	}
-	return steps
-}
 
 // hostileSteps are report cards written to break a form builder.
 func hostileSteps() []string {
@@ -88,7 +54,7 @@ func render(t *testing.T, f *forms.Form) string {
 // FuzzBuild feeds arbitrary steps to Build, Decode and the views: nothing
 // may panic, no secret may be echoed and no markup may come from the card.
 func FuzzBuild(f *testing.F) {
-	for _, s := range sharedSteps(f) {
+	for _, s := range forms.SharedSteps(f) {
 		b, _ := json.Marshal(s)
 		f.Add(b)
 	}
@@ -122,7 +88,7 @@ func FuzzBuild(f *testing.F) {
 
 // FuzzDecode feeds arbitrary submissions to the real cards' forms.
 func FuzzDecode(f *testing.F) {
-	steps := sharedSteps(f)
+	steps := forms.SharedSteps(f)
 	f.Add(0, "host=db.example.com&port=3306&password=x")
 	f.Add(1, "report_definitions[0].name=a&report_definitions[0].id=b&_add=report_definitions")
 	f.Add(2, "_remove=report_definitions[99999999999999999999]&_choice.password=clear")

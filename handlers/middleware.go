@@ -169,8 +169,8 @@ func csrf(skip ...string) echo.MiddlewareFunc {
 	}
 }
 
-// originOf returns scheme://host of a URL, or "" when it has none.
-func originOf(raw string) string {
+// OriginOf returns scheme://host of a URL, or "" when it has none.
+func OriginOf(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Scheme == "" || u.Host == "" {
 		return ""

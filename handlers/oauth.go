@@ -48,7 +48,7 @@ func (h *SourceOAuth) page(c echo.Context, src *connect.Source, message string) 
 		Name:      sourceName(src),
 		TypeName:  forms.TypeName(src.Type),
 		AppURL:    h.AppURL,
-		AppOrigin: originOf(h.AppURL),
+		AppOrigin: OriginOf(h.AppURL),
 		Message:   message,
 	}
 	if h.WhiteLabel != nil && h.WhiteLabel(src.Type) {

@@ -174,6 +174,3 @@ func NewRouter(o Options) *echo.Echo {
 
 	return e
 }
-
-// NotFound is a handler that always answers with the 404 page.
-func NotFound(c echo.Context) error { return echo.NewHTTPError(http.StatusNotFound) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -141,7 +142,7 @@ func (r *RedisStore) Redeem(ctx context.Context, token string) ([]byte, RedeemSt
 	case old == usedMarker:
 		return nil, RedeemUsed, nil
 	}
-	ts, payload, ok := cutString(old, '|')
+	ts, payload, ok := strings.Cut(old, "|")
 	exp, perr := time.Parse(time.RFC3339Nano, ts)
 	if !ok || perr != nil {
 		return nil, RedeemUnknown, nil
@@ -150,15 +151,6 @@ func (r *RedisStore) Redeem(ctx context.Context, token string) ([]byte, RedeemSt
 		return nil, RedeemExpired, nil
 	}
 	return []byte(payload), RedeemOK, nil
-}
-
-func cutString(s string, sep byte) (string, string, bool) {
-	for i := 0; i < len(s); i++ {
-		if s[i] == sep {
-			return s[:i], s[i+1:], true
-		}
-	}
-	return s, "", false
 }
 
 // Use implements OneTimeStore with SET NX.

@@ -60,7 +60,7 @@ func (tc *TypeCache) put(key string, e cacheEntry) {
 	tc.mu.Unlock()
 }
 
-func (tc *TypeCache) list(ctx context.Context, key string, fetch func() ([]connect.ReportCard, error)) ([]connect.ReportCard, error) {
+func (tc *TypeCache) list(key string, fetch func() ([]connect.ReportCard, error)) ([]connect.ReportCard, error) {
 	if e, ok := tc.get(key); ok {
 		return e.list, nil
 	}
@@ -72,7 +72,7 @@ func (tc *TypeCache) list(ctx context.Context, key string, fetch func() ([]conne
 	return l, nil
 }
 
-func (tc *TypeCache) card(ctx context.Context, key string, fetch func() (*connect.ReportCard, error)) (*connect.ReportCard, error) {
+func (tc *TypeCache) card(key string, fetch func() (*connect.ReportCard, error)) (*connect.ReportCard, error) {
 	if e, ok := tc.get(key); ok {
 		return e.card, nil
 	}
@@ -86,20 +86,20 @@ func (tc *TypeCache) card(ctx context.Context, key string, fetch func() (*connec
 
 // SourceTypes lists source types.
 func (tc *TypeCache) SourceTypes(ctx context.Context, token string) ([]connect.ReportCard, error) {
-	return tc.list(ctx, "sources", func() ([]connect.ReportCard, error) { return tc.api.ListSourceTypes(ctx, token) })
+	return tc.list("sources", func() ([]connect.ReportCard, error) { return tc.api.ListSourceTypes(ctx, token) })
 }
 
 // SourceType returns one source type's report card.
 func (tc *TypeCache) SourceType(ctx context.Context, token, typ string) (*connect.ReportCard, error) {
-	return tc.card(ctx, "source:"+typ, func() (*connect.ReportCard, error) { return tc.api.GetSourceType(ctx, token, typ) })
+	return tc.card("source:"+typ, func() (*connect.ReportCard, error) { return tc.api.GetSourceType(ctx, token, typ) })
 }
 
 // DestinationTypes lists destination types.
 func (tc *TypeCache) DestinationTypes(ctx context.Context, token string) ([]connect.ReportCard, error) {
-	return tc.list(ctx, "destinations", func() ([]connect.ReportCard, error) { return tc.api.ListDestinationTypes(ctx, token) })
+	return tc.list("destinations", func() ([]connect.ReportCard, error) { return tc.api.ListDestinationTypes(ctx, token) })
 }
 
 // DestinationType returns one destination type's report card.
 func (tc *TypeCache) DestinationType(ctx context.Context, token, typ string) (*connect.ReportCard, error) {
-	return tc.card(ctx, "destination:"+typ, func() (*connect.ReportCard, error) { return tc.api.GetDestinationType(ctx, token, typ) })
+	return tc.card("destination:"+typ, func() (*connect.ReportCard, error) { return tc.api.GetDestinationType(ctx, token, typ) })
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -203,13 +204,11 @@ func (h *WhiteLabelOAuth) Callback(c echo.Context) error {
 	return redirect(c, next)
 }
 
+// parseID reads a positive decimal id; anything else is 0.
 func parseID(s string) int64 {
-	var n int64
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return 0
-		}
-		n = n*10 + int64(r-'0')
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || s[0] == '+' {
+		return 0
 	}
 	return n
 }
