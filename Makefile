@@ -6,7 +6,7 @@ PKGS      := ./...
 FUZZTIME  ?= 60s
 SHARED    ?= ../shared
 
-.PHONY: run build generate check-generated lint vet test unit e2e e2e-setup bench fuzz cover docker clean
+.PHONY: run build generate catalog check-generated lint vet test unit e2e e2e-setup bench fuzz cover docker clean
 
 run: ## serve Onramp on the embedded Stitch emulator (http://127.0.0.1:8080)
 	$(GO) run .
@@ -21,10 +21,15 @@ TEMPL_FILES = $(shell find . -name '*.templ' -not -path './e2e/tools/*' -not -pa
 generate: ## regenerate templ code
 	@for f in $(TEMPL_FILES); do $(GO) tool templ generate -log-level warn -f $$f || exit 1; done
 
-check-generated: generate ## fail when generated templ code is out of date
+check-generated: generate ## fail when generated templ code or the emulator's generated catalog is out of date
 	@git diff --exit-code -- '*_templ.go' || { echo "generated templ code is out of date: run 'make generate' and commit"; exit 1; }
 	@untracked=$$(git ls-files --others --exclude-standard -- '*_templ.go'); \
 	  if [ -n "$$untracked" ]; then echo "uncommitted generated files: $$untracked"; exit 1; fi
+	@test -d $(SHARED)/stitch-connect || { echo "$(SHARED)/stitch-connect not found: the emulator catalog is generated from the shared API reference beside the checkout"; exit 1; }
+	$(GO) run ./emulator/internal/gencatalog -shared $(SHARED)/stitch-connect -catalog emulator/catalog -check
+
+catalog: ## regenerate the emulator's catalog/generated from ../shared/stitch-connect/sources.json
+	$(GO) run ./emulator/internal/gencatalog -shared $(SHARED)/stitch-connect -catalog emulator/catalog
 
 lint: ## gofmt check and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

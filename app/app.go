@@ -15,6 +15,9 @@ import (
 	"github.com/onramp/onramp/emulator"
 	"github.com/onramp/onramp/forms"
 	"github.com/onramp/onramp/handlers"
+	"github.com/onramp/onramp/seal"
+	"github.com/onramp/onramp/selection"
+	"github.com/onramp/onramp/store"
 )
 
 // Version is set at build time (-ldflags "-X github.com/onramp/onramp/app.Version=…").
@@ -64,7 +67,16 @@ func New(cfg Config, listenAddr string, log *slog.Logger) (*App, error) {
 		emu = http.StripPrefix(EmulatorPrefix, srv)
 	}
 
+	// Stream selection fetches several stream schemas at once: keep enough
+	// idle connections to Stitch for that (the default keeps two).
+	hc := &http.Client{}
+	if t, ok := http.DefaultTransport.(*http.Transport); ok {
+		t = t.Clone()
+		t.MaxIdleConnsPerHost = 16
+		hc.Transport = t
+	}
 	a.Client = connect.New(
+		connect.WithHTTPClient(hc),
 		connect.WithBaseURL(cfg.StitchAPIURL),
 		connect.WithTimeout(cfg.APITimeout),
 		connect.WithUserAgent("onramp/"+Version),
@@ -90,18 +102,24 @@ func New(cfg Config, listenAddr string, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ONRAMP_THEME: %w", err)
 	}
-	var stores interface {
-		handlers.OneTimeStore
-		handlers.Claims
-		handlers.LaunchStore
-	} = &handlers.MemoryStore{}
+	var stores store.All = &store.Memory{}
+	var storeReady func(context.Context) error
 	if cfg.RedisURL != "" {
-		rs, err := handlers.NewRedisStore(context.Background(), cfg.RedisURL)
+		rs, err := store.NewRedis(context.Background(), cfg.RedisURL, log.With("component", "store"))
 		if err != nil {
 			return nil, err
 		}
 		a.closers = append(a.closers, rs.Close)
-		stores = rs
+		stores, storeReady = rs, rs.Ping
+	}
+	var drafts selection.DraftStore = &selection.MemoryDrafts{}
+	if cfg.RedisURL != "" {
+		rd, closeDrafts, err := selection.OpenRedisDrafts(context.Background(), cfg.RedisURL)
+		if err != nil {
+			return nil, err
+		}
+		a.closers = append(a.closers, closeDrafts)
+		drafts = rd
 	}
 
 	store := handlers.NewSessionStore(handlers.SessionOptions{
@@ -113,7 +131,12 @@ func New(cfg Config, listenAddr string, log *slog.Logger) (*App, error) {
 	if o := handlers.OriginOf(cfg.StitchAppURL); o != "" && o != handlers.OriginOf(cfg.BaseURL) {
 		formTargets = append(formTargets, o)
 	}
+	sealer, err := seal.New(cfg.SessionKeys, seal.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("ONRAMP_SESSION_KEYS: %w", err)
+	}
 	router := handlers.NewRouter(handlers.Options{
+		Sealer:       sealer,
 		Log:          log,
 		API:          a.Client,
 		Sessions:     store,
@@ -123,6 +146,7 @@ func New(cfg Config, listenAddr string, log *slog.Logger) (*App, error) {
 		Security:     handlers.SecurityOptions{FrameAncestors: cfg.EmbedOrigins, FormTargets: formTargets},
 		TypeCache:    handlers.NewTypeCache(a.Client, cfg.CacheTTL),
 		Ready:        a.ready,
+		StoreReady:   storeReady,
 		Forms:        forms.NewEngine(forms.EngineOptions{Texts: texts, Logger: log.With("component", "forms")}),
 		DebugFields:  cfg.DebugFields,
 		OAuthApps:    apps,
@@ -136,6 +160,7 @@ func New(cfg Config, listenAddr string, log *slog.Logger) (*App, error) {
 		OneTime:      stores,
 		Claims:       stores,
 		Launches:     stores,
+		Drafts:       drafts,
 	})
 
 	if emu == nil {

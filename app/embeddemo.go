@@ -18,6 +18,13 @@ import (
 // plays the partner's backend (mints a launch token) and frontend (an iframe
 // and a log of Onramp's events). Enabled with ONRAMP_EMBED_DEMO=true in
 // emulator mode.
+//
+// Query parameters let QA and the e2e tests play a partner's variations:
+// source_type and theme go into the launch; sandbox=1 frames Onramp in a
+// sandboxed iframe without allow-modals (as many partners do); revoke=1
+// revokes the customer's Stitch token after the launch was minted (access
+// withdrawn before the customer arrives); bad_token=1 frames a launch link
+// that does not exist.
 
 type embedDemo struct {
 	app    *App
@@ -40,7 +47,7 @@ var demoPage = template.Must(template.New("demo").Parse(`<!DOCTYPE html>
 <main>
 <h1>Connect your data</h1>
 {{if .Error}}<p role="alert">{{.Error}}</p>{{else}}
-<iframe id="onramp" title="Connect your data with Onramp" src="{{.LaunchURL}}" data-testid="onramp-frame"></iframe>
+<iframe id="onramp" title="Connect your data with Onramp" src="{{.LaunchURL}}" data-testid="onramp-frame"{{if .Sandbox}} sandbox="allow-scripts allow-same-origin allow-forms allow-popups allow-top-navigation-by-user-activation"{{end}}></iframe>
 {{end}}
 <h2>Events received from Onramp</h2>
 <ol id="events" data-testid="events" aria-live="polite"></ol>
@@ -91,8 +98,15 @@ func (d *embedDemo) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	data := struct{ OnrampOrigin, LaunchURL, Error string }{OnrampOrigin: handlers.OriginOf(d.app.Config.BaseURL)}
-	u, err := d.launch(r.Context(), r.URL.Query())
+	q := r.URL.Query()
+	data := struct {
+		OnrampOrigin, LaunchURL, Error string
+		Sandbox                        bool
+	}{OnrampOrigin: handlers.OriginOf(d.app.Config.BaseURL), Sandbox: q.Get("sandbox") == "1"}
+	u, err := d.launch(r.Context(), q)
+	if q.Get("bad_token") == "1" {
+		u, err = d.app.Config.BaseURL+"/launch/not-a-launch-token", nil
+	}
 	if err != nil {
 		d.app.Log.Warn("embed demo launch failed", "err", err)
 		data.Error = "Could not start Onramp: " + err.Error()
@@ -128,6 +142,9 @@ func (d *embedDemo) launch(ctx context.Context, q url.Values) (string, error) {
 	var out handlers.LaunchResponse
 	if resp.StatusCode != http.StatusCreated || json.NewDecoder(resp.Body).Decode(&out) != nil {
 		return "", fmt.Errorf("launch: status %d", resp.StatusCode)
+	}
+	if q.Get("revoke") == "1" {
+		d.app.Emulator.RevokeToken(tok)
 	}
 	return out.URL, nil
 }

@@ -1,11 +1,14 @@
 package app
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/onramp/onramp/emulator"
 )
@@ -169,9 +172,25 @@ func TestStitchManagedOAuthEndpoints(t *testing.T) {
 	if !strings.Contains(string(b), "ephemeral_token") {
 		t.Fatalf("session answer %s", b)
 	}
-	// No-JS hand-off: the token travels in a form post, never in a URL.
-	_, body = ts.get(t, "/sources/"+id+"/oauth/start")
-	contains(t, body, `action="`+ts.URL+`/_stitch/v2/js-client"`, `name="ephemeral_token"`, `name="source_id" value="`+id+`"`)
+	// No Onramp page posts to an endpoint only the emulator has: the new-tab
+	// fallback is an Onramp page that becomes the popup's opener.
+	_, body = ts.get(t, "/sources/"+id+"/oauth")
+	contains(t, body, `href="/sources/`+id+`/oauth/window"`, `data-testid="oauth-nojs"`, `data-status-url="/sources/`+id+`/oauth/status"`)
+	if strings.Contains(body, "/v2/js-client") || strings.Contains(body, `name="ephemeral_token"`) {
+		t.Fatal("the oauth page relies on an emulator-only form entry")
+	}
+	_, body = ts.get(t, "/sources/"+id+"/oauth/window")
+	contains(t, body, `data-mode="window"`, `data-app-url="`+ts.URL+`/_stitch"`, "Open the Stitch sign-in")
+	if strings.Contains(body, "ephemeral_token") {
+		t.Fatal("the new-tab page carries an ephemeral token")
+	}
+	resp, body = ts.get(t, "/sources/"+id+"/oauth/status")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `"step":"oauth"`) || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("status: got %d %q", resp.StatusCode, body)
+	}
+	if r, _ := ts.get(t, "/sources/"+id+"/oauth/start"); r.StatusCode != http.StatusNotFound && r.StatusCode != http.StatusMethodNotAllowed {
+		t.Fatalf("the old form hand-off still answers: %d", r.StatusCode)
+	}
 	// "I have finished" before approving explains, and stays.
 	_, body = ts.get(t, "/sources/"+id+"/oauth/continue")
 	contains(t, body, "has not received your approval")
@@ -190,7 +209,7 @@ func TestProfileStep(t *testing.T) {
 		t.Fatalf("landed on %s, want oauth", path)
 	}
 	id := sourcePath.FindStringSubmatch(path)[1]
-	// Approve in Stitch's window (the emulator's js-client endpoint).
+	// Approve in Stitch's window (the emulator popup's internal JSON helper).
 	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/sources/"+id+"/oauth/session", nil)
 	req.Header.Set("X-CSRF-Token", csrf)
 	r, err := ts.Client.Do(req)
@@ -220,4 +239,206 @@ func TestProfileStep(t *testing.T) {
 	if !strings.HasSuffix(path, "/fields") && !strings.HasSuffix(path, "/discover") {
 		t.Fatalf("after the profile: landed on %s", path)
 	}
+}
+
+// consentAs answers the provider's consent page at authURL with client.
+func consentAs(t *testing.T, client *http.Client, authURL, decision string) string {
+	t.Helper()
+	auth, err := url.Parse(authURL)
+	if err != nil || !strings.Contains(auth.Path, "/provider/authorize") {
+		t.Fatalf("not the provider: %q", authURL)
+	}
+	q := auth.Query()
+	if q.Get("state") == "" || q.Get("code_challenge") == "" || q.Get("code_challenge_method") != "S256" {
+		t.Fatalf("authorization URL lacks state or S256 PKCE: %s", auth)
+	}
+	form := url.Values{"decision": {decision}}
+	for _, k := range []string{"client_id", "redirect_uri", "state", "scope", "code_challenge", "code_challenge_method"} {
+		form.Set(k, q.Get(k))
+	}
+	auth.RawQuery = ""
+	r, err := client.PostForm(auth.String(), form)
+	if err != nil {
+		t.Fatalf("consent: %v", err)
+	}
+	r.Body.Close()
+	cb, _ := url.Parse(r.Header.Get("Location"))
+	if cb == nil || cb.Path != "/oauth/source/callback" {
+		t.Fatalf("provider redirected to %q", r.Header.Get("Location"))
+	}
+	return cb.RequestURI()
+}
+
+// popupClient is a browser window with none of the iframe's cookies (a
+// top-level popup cannot see a partitioned cookie).
+func popupClient() *http.Client {
+	jar, _ := newJar()
+	return &http.Client{Jar: jar, Timeout: 10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func (ts *testServer) getWith(t *testing.T, client *http.Client, path string, header ...string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, ts.URL+path, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+var ticketLink = regexp.MustCompile(`href="(/oauth/source/ticket\?t=[^"]+)"`)
+
+// White-label OAuth from a framed page: a ticket made by the iframe's
+// session carries the handshake through a top-level window that has no
+// session; the iframe's session applies the result, once.
+func TestWhiteLabelTicketFlow(t *testing.T) {
+	ts := mustStart(t, nil)
+	csrf := ts.signUp(t, "ticket@example.com")
+	id := gaAtOAuth(t, ts, csrf)
+
+	// A framed navigation without JavaScript gets the new-tab hand-off.
+	resp, _ := ts.getWith(t, ts.Client, "/sources/"+id+"/oauth/authorize", "Sec-Fetch-Dest", "iframe")
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/sources/"+id+"/oauth/handoff" {
+		t.Fatalf("framed authorize: got %d → %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	_, body := ts.get(t, "/sources/"+id+"/oauth/handoff")
+	m := ticketLink.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("hand-off page has no ticket link:\n%s", body)
+	}
+	contains(t, body, `target="_blank"`, `action="/sources/`+id+`/oauth/ticket/apply"`, "I have finished")
+	ticket := strings.ReplaceAll(m[1], "&amp;", "&")
+	_, status := ts.get(t, "/sources/"+id+"/oauth/ticket/status")
+	if !strings.Contains(status, `"status":"issued"`) {
+		t.Fatalf("status before the popup: %s", status)
+	}
+
+	// "I have finished" too early explains and keeps the ticket.
+	_, body = ts.post(t, "/sources/"+id+"/oauth/ticket/apply", url.Values{"_csrf": {csrf}})
+	contains(t, body, "has not confirmed your sign-in yet")
+
+	// The popup: no cookies at all.
+	popup := popupClient()
+	resp, _ = ts.getWith(t, popup, ticket)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("ticket start: got %d", resp.StatusCode)
+	}
+	authURL := resp.Header.Get("Location")
+	// The ticket works once.
+	if r, b := ts.getWith(t, popup, ticket); r.StatusCode != http.StatusBadRequest || !strings.Contains(b, "cannot be used again") {
+		t.Fatalf("ticket replay: got %d", r.StatusCode)
+	}
+	cb := consentAs(t, popup, authURL, "approve")
+	resp, body = ts.getWith(t, popup, cb)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Signed in to Google Analytics") || !strings.Contains(body, `data-ok="true"`) {
+		t.Fatalf("popup callback: got %d\n%s", resp.StatusCode, body)
+	}
+	if resp.Header.Get("Cross-Origin-Opener-Policy") != "unsafe-none" {
+		t.Fatalf("the last popup page must keep its opener: COOP %q", resp.Header.Get("Cross-Origin-Opener-Policy"))
+	}
+	for _, secret := range []string{emulator.DefaultProviderClientSecret, "prt_", "pat_"} {
+		if strings.Contains(body, secret) {
+			t.Fatalf("popup page leaks %q", secret)
+		}
+	}
+	// The callback is single use.
+	if r, _ := ts.getWith(t, popup, cb); r.StatusCode != http.StatusBadRequest {
+		t.Fatalf("callback replay: got %d, want 400", r.StatusCode)
+	}
+	if src := ts.getSource(t, id); src.ReportCard.CurrentStepType != "oauth" {
+		t.Fatalf("the popup applied the tokens itself (step %s)", src.ReportCard.CurrentStepType)
+	}
+
+	_, status = ts.get(t, "/sources/"+id+"/oauth/ticket/status")
+	if !strings.Contains(status, `"status":"ready"`) {
+		t.Fatalf("status after the popup: %s", status)
+	}
+	// Apply needs the CSRF token of the iframe's session.
+	if r, _ := ts.post(t, "/sources/"+id+"/oauth/ticket/apply", url.Values{}); r.StatusCode != http.StatusForbidden {
+		t.Fatalf("apply without CSRF: got %d", r.StatusCode)
+	}
+	resp, body = ts.post(t, "/sources/"+id+"/oauth/ticket/apply", url.Values{"_csrf": {csrf}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("apply: got %d\n%s", resp.StatusCode, body)
+	}
+	src := ts.getSource(t, id)
+	oauth, _ := src.ReportCard.Step("oauth")
+	for _, p := range oauth.Properties {
+		if p.IsRequired && !p.Provided {
+			t.Errorf("oauth property %s not provided at Stitch", p.Name)
+		}
+	}
+	if src.ReportCard.CurrentStepType == "oauth" {
+		t.Fatal("still at the oauth step after apply")
+	}
+	_, status = ts.get(t, "/sources/"+id+"/oauth/ticket/status")
+	if !strings.Contains(status, `"status":"none"`) {
+		t.Fatalf("status after apply: %s", status)
+	}
+}
+
+// A ticket's denial reaches the framed page, and a result cannot be applied
+// by another session or twice.
+func TestWhiteLabelTicketDeniedAndReplay(t *testing.T) {
+	ts := mustStart(t, nil)
+	csrf := ts.signUp(t, "ticket-deny@example.com")
+	id := gaAtOAuth(t, ts, csrf)
+	newTicket := func() string {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/sources/"+id+"/oauth/ticket", nil)
+		req.Header.Set("X-CSRF-Token", csrf)
+		req.Header.Set("Accept", "application/json")
+		r, err := ts.Client.Do(req)
+		if err != nil || r.StatusCode != http.StatusOK {
+			t.Fatalf("ticket: %v %v", r, err)
+		}
+		defer r.Body.Close()
+		var out struct{ URL string }
+		if err := json.NewDecoder(r.Body).Decode(&out); err != nil || !strings.HasPrefix(out.URL, "/oauth/source/ticket?t=") {
+			t.Fatalf("ticket answer %+v %v", out, err)
+		}
+		return out.URL
+	}
+	popup := popupClient()
+	resp, _ := ts.getWith(t, popup, newTicket())
+	cb := consentAs(t, popup, resp.Header.Get("Location"), "deny")
+	_, body := ts.getWith(t, popup, cb)
+	contains(t, body, "You did not allow access")
+	_, body = ts.post(t, "/sources/"+id+"/oauth/ticket/apply", url.Values{"_csrf": {csrf}})
+	contains(t, body, "You did not allow access to Google Analytics", `data-testid="oauth-message"`)
+
+	// Approve with a fresh ticket; another session cannot apply it.
+	resp, _ = ts.getWith(t, popup, newTicket())
+	cb = consentAs(t, popup, resp.Header.Get("Location"), "approve")
+	ts.getWith(t, popup, cb)
+	other := mustStartSibling(t, ts)
+	otherCSRF := other.signUp(t, "intruder@example.com")
+	if r, b := other.post(t, "/sources/"+id+"/oauth/ticket/apply", url.Values{"_csrf": {otherCSRF}}); r.StatusCode == http.StatusSeeOther && strings.Contains(r.Header.Get("Location"), "/fields") {
+		t.Fatalf("another session applied the ticket: %d %s", r.StatusCode, b)
+	}
+	if src := ts.getSource(t, id); src.ReportCard.CurrentStepType != "oauth" {
+		t.Fatalf("the source moved on (%s) before its own session applied the ticket", src.ReportCard.CurrentStepType)
+	}
+	if r, b := ts.post(t, "/sources/"+id+"/oauth/ticket/apply", url.Values{"_csrf": {csrf}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("apply: got %d\n%s", r.StatusCode, b)
+	}
+	// Replayed: nothing left to apply (the step has moved on, no second PUT).
+	if r, _ := ts.post(t, "/sources/"+id+"/oauth/ticket/apply", url.Values{"_csrf": {csrf}}); r.StatusCode != http.StatusSeeOther || strings.HasSuffix(r.Header.Get("Location"), "/oauth") {
+		t.Fatalf("replayed apply: got %d → %q", r.StatusCode, r.Header.Get("Location"))
+	}
+}
+
+// mustStartSibling is a second browser (its own cookie jar) on the same server.
+func mustStartSibling(t *testing.T, ts *testServer) *testServer {
+	t.Helper()
+	jar, _ := newJar()
+	c := *ts.Client
+	c.Jar = jar
+	return &testServer{URL: ts.URL, App: ts.App, Client: &c}
 }

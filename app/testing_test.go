@@ -6,7 +6,6 @@ import (
 
 	"github.com/onramp/onramp/connect"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -26,6 +25,13 @@ type testServer struct {
 
 func mustStart(tb testing.TB, env map[string]string) *testServer {
 	tb.Helper()
+	return mustStartLogged(tb, env, io.Discard)
+}
+
+// mustStartLogged is mustStart with the log written to w (at
+// ONRAMP_LOG_LEVEL, default info).
+func mustStartLogged(tb testing.TB, env map[string]string, w io.Writer) *testServer {
+	tb.Helper()
 	if env == nil {
 		env = map[string]string{}
 	}
@@ -40,7 +46,7 @@ func mustStart(tb testing.TB, env map[string]string) *testServer {
 	if err != nil {
 		tb.Fatalf("listen: %v", err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := NewLogger(cfg, w)
 	a, err := New(cfg, ln.Addr().String(), log)
 	if err != nil {
 		tb.Fatalf("new app: %v", err)

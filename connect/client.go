@@ -206,7 +206,56 @@ func jsonRequest(method, path, token string, v any) (request, error) {
 		return r, fmt.Errorf("encode request body: %w", err)
 	}
 	r.body, r.contentType = b, "application/json"
+	r.secrets = bodySecrets(b)
 	return r, nil
+}
+
+// secretKeys are body fields whose values are secrets wherever they appear.
+var secretKeys = map[string]bool{
+	"access_token": true, "refresh_token": true, "client_secret": true, "partner_secret": true,
+	"password": true, "secret": true, "token": true, "code": true, "code_verifier": true, "api_key": true,
+}
+
+// plainWord are values too common to be anybody's secret; blanking them
+// would only garble error bodies ("selected":[REDACTED]).
+var plainWord = map[string]bool{"true": true, "false": true, "null": true}
+
+// bodySecrets lists the values of a JSON body that an error must never
+// repeat: every string value under "properties" (the client cannot tell
+// which properties are credentials, so it treats all as such) and every
+// value of a secret-named field (access_token, client_secret, …) at any
+// depth. An upstream that echoes the request body into its error then
+// leaks nothing: redaction is by construction, not by a list of names
+// callers must remember to pass.
+func bodySecrets(body []byte) []string {
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		return nil
+	}
+	var out []string
+	var walk func(v any, secret bool)
+	walk = func(v any, secret bool) {
+		switch t := v.(type) {
+		case map[string]any:
+			for k, x := range t {
+				walk(x, secret || k == "properties" || secretKeys[strings.ToLower(k)])
+			}
+		case []any:
+			for _, x := range t {
+				walk(x, secret)
+			}
+		case string:
+			if secret && !plainWord[t] {
+				out = append(out, t)
+			}
+		case float64:
+			if secret {
+				out = append(out, fmt.Sprint(t))
+			}
+		}
+	}
+	walk(v, false)
+	return out
 }
 
 // pathf joins segments into a relative path, escaping each one.

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"syscall"
@@ -188,18 +189,41 @@ func checkResponse(resp *http.Response, body []byte, r request) error {
 	return e
 }
 
-// redact removes secrets the server may have echoed back.
+// redact removes secrets the server may have echoed back: each as sent, as
+// it reads inside a JSON string and URL-encoded. Values shorter than four
+// characters are left (they would blank out ordinary words and numbers).
 func redact(e *Error, secrets []string) {
 	for _, s := range secrets {
 		if len(s) < 4 {
 			continue
 		}
-		e.Message = strings.ReplaceAll(e.Message, s, "[REDACTED]")
-		e.Body = bytes.ReplaceAll(e.Body, []byte(s), []byte("[REDACTED]"))
-		for i, p := range e.BadProperties {
-			e.BadProperties[i] = strings.ReplaceAll(p, s, "[REDACTED]")
+		for _, form := range secretForms(s) {
+			e.Message = strings.ReplaceAll(e.Message, form, "[REDACTED]")
+			e.Body = bytes.ReplaceAll(e.Body, []byte(form), []byte("[REDACTED]"))
+			for i, p := range e.BadProperties {
+				if p != s { // a property named like a typed value stays a name the form can point at
+					e.BadProperties[i] = strings.ReplaceAll(p, form, "[REDACTED]")
+				}
+			}
 		}
 	}
+}
+
+// secretForms is s as sent and as an echo may spell it.
+func secretForms(s string) []string {
+	forms := []string{s}
+	if b, err := json.Marshal(s); err == nil {
+		if j := string(b[1 : len(b)-1]); j != s {
+			forms = append(forms, j)
+		}
+	}
+	if q := url.QueryEscape(s); q != s {
+		forms = append(forms, q)
+	}
+	if p := url.PathEscape(s); p != s && p != url.QueryEscape(s) {
+		forms = append(forms, p)
+	}
+	return forms
 }
 
 // ParseError reads an error answer in any of the documented body families

@@ -51,6 +51,13 @@ func TestEmbeddedMySQLJourney(t *testing.T) {
 	frame := page.FrameLocator("[data-testid=onramp-frame]")
 
 	must(t, expect.Locator(frame.Locator("h1")).ToHaveText("Connect MySQL"), "launch opened the MySQL form in the iframe")
+	mustBeWidget(t, frame)
+	// compact is visibly compact: smaller headings than the full layout (1.75rem).
+	fs, err := frame.Locator("h1").Evaluate("el => getComputedStyle(el).fontSize", nil)
+	must(t, err, "h1 font size")
+	if fs != "22px" {
+		t.Errorf("compact h1 font size %v, want 22px", fs)
+	}
 	shot(t, page, "embed-form")
 	must(t, frame.Locator("#display_name").Fill("Embedded DB"), "name")
 	for name, v := range map[string]string{"host": "db.example.com", "port": "3306", "user": "stitch", "password": "embedded-pw", "database": "shop"} {
@@ -165,4 +172,103 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// mustBeWidget checks a page in a launch session has none of Onramp's own
+// site chrome: no header, navigation, disconnect or account switching.
+func mustBeWidget(t *testing.T, frame playwright.FrameLocator) {
+	t.Helper()
+	for _, sel := range []string{".site-header", "[data-testid=site-nav]", "[data-testid=disconnect]", "[data-testid=create-account]", "[data-testid=connect-account]"} {
+		n, err := frame.Locator(sel).Count()
+		must(t, err, "count "+sel)
+		if n != 0 {
+			t.Errorf("the launch session shows %s", sel)
+		}
+	}
+}
+
+// waitEvent waits until the host page has received an event of type typ
+// and returns its data as JSON.
+func waitEvent(t *testing.T, page playwright.Page, typ string) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		v, err := page.Evaluate(`(t) => { const e = (window.onrampEvents || []).find(e => e.type === t); return e ? JSON.stringify(e.data || {}) : "" }`, typ)
+		must(t, err, "read events")
+		if s, _ := v.(string); s != "" {
+			return s
+		}
+		if time.Now().After(deadline) {
+			all, _ := page.Evaluate(`() => JSON.stringify(window.onrampEvents || [])`)
+			t.Fatalf("no %s event; got %v", typ, all)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// In a sandboxed iframe without allow-modals (window.confirm() is blocked
+// there and answers false), a launch session is a widget and deleting a
+// source works: the confirmation is a step in the page.
+func TestEmbeddedSandboxedWidgetDeletes(t *testing.T) {
+	a, stop, err := startOnramp(context.Background(), map[string]string{"ONRAMP_EMBED_DEMO": "true"})
+	if err != nil {
+		t.Fatalf("start onramp with the embed demo: %v", err)
+	}
+	defer stop()
+	page := newPage(t)
+	open(t, page, a.EmbedDemoURL+"?sandbox=1&source_type=platform.mysql")
+	sandbox, err := page.Locator("[data-testid=onramp-frame]").GetAttribute("sandbox")
+	must(t, err, "sandbox attribute")
+	if sandbox == "" || strings.Contains(sandbox, "allow-modals") {
+		t.Fatalf("iframe sandbox %q, want one without allow-modals", sandbox)
+	}
+	frame := page.FrameLocator("[data-testid=onramp-frame]")
+	must(t, expect.Locator(frame.Locator("h1")).ToHaveText("Connect MySQL"), "launch in the sandboxed iframe")
+	mustBeWidget(t, frame)
+	must(t, frame.Locator("#display_name").Fill("Sandboxed DB"), "name")
+	for name, v := range map[string]string{"host": "db.example.com", "port": "3306", "user": "stitch", "password": "sandboxed-pw", "database": "shop"} {
+		must(t, frame.Locator(`[data-property="`+name+`"] [name="`+name+`"]`).First().Fill(v), name)
+	}
+	must(t, frame.Locator("[data-testid=submit]").Click(), "submit")
+	must(t, expect.Locator(frame.Locator("[data-testid=stream-list]")).ToBeVisible(playwright.LocatorAssertionsToBeVisibleOptions{Timeout: playwright.Float(20000)}), "fields page")
+	must(t, frame.Locator(`[data-testid=stream-list] input[type=checkbox]`).First().Check(), "select")
+	must(t, frame.Locator("[data-testid=save-streams]").Click(), "save")
+	must(t, expect.Locator(frame.Locator("[data-testid=done-heading]")).ToContainText("Sandboxed DB is set up"), "done")
+	mustBeWidget(t, frame)
+
+	must(t, frame.Locator("details.danger-zone summary").Click(), "open the danger zone")
+	must(t, frame.Locator("[data-testid=delete]").Click(), "delete")
+	must(t, expect.Locator(frame.Locator("[data-testid=confirm-step]")).ToBeVisible(), "the in-page confirmation")
+	shot(t, page, "embed-delete-confirm")
+	must(t, frame.Locator("[data-testid=confirm-yes]").Click(), "confirm")
+	must(t, expect.Locator(frame.Locator("[data-testid=flash]")).ToContainText("Sandboxed DB was deleted"), "deleted inside the sandboxed iframe")
+	mustBeWidget(t, frame)
+}
+
+// A launch whose Stitch token was revoked after minting, and a launch link
+// that does not exist, each show a clear page in the iframe (no sign-up, no
+// site chrome) and post onramp:error to the host.
+func TestEmbeddedRevokedAndBadTokensPostError(t *testing.T) {
+	a, stop, err := startOnramp(context.Background(), map[string]string{"ONRAMP_EMBED_DEMO": "true"})
+	if err != nil {
+		t.Fatalf("start onramp with the embed demo: %v", err)
+	}
+	defer stop()
+	for _, tc := range []struct{ query, heading, code string }{
+		{"?revoke=1", "Your connection to Stitch has ended", "stitch_token_rejected"},
+		{"?bad_token=1", "This link does not work", "launch_unknown"},
+	} {
+		t.Run(tc.query, func(t *testing.T) {
+			page := newPage(t)
+			open(t, page, a.EmbedDemoURL+tc.query)
+			frame := page.FrameLocator("[data-testid=onramp-frame]")
+			must(t, expect.Locator(frame.Locator("h1")).ToHaveText(tc.heading), "clear page in the iframe")
+			mustBeWidget(t, frame)
+			data := waitEvent(t, page, "onramp:error")
+			if !strings.Contains(data, `"code":"`+tc.code+`"`) {
+				t.Errorf("onramp:error data %s, want code %s", data, tc.code)
+			}
+			shot(t, page, "embed-error-"+tc.code)
+		})
+	}
 }

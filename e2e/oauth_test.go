@@ -2,10 +2,14 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"net/url"
+	"reflect"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/gorilla/securecookie"
 	"github.com/playwright-community/playwright-go"
@@ -32,57 +36,241 @@ func createHubSpot(t *testing.T, page playwright.Page) {
 	waitPath(t, page, `/sources/\d+/oauth$`)
 }
 
-// HubSpot through Stitch's own OAuth, in Stitch's popup, to done.
-func TestHubSpotStitchManagedPopup(t *testing.T) {
-	page := newPage(t)
+// stitchPopupSpy runs in every page of a context before its scripts. In
+// Stitch's popup it records the messages the popup receives and makes the
+// popup unable to close itself (as the real app with
+// preventIntegrationFormClose): only another window's close() works.
+const stitchPopupSpy = `(() => {
+  // Installed in every document (a popup's first document is about:blank,
+  // whose window object the same-origin navigation may keep).
+  if (window.__spy) return;
+  window.__spy = true;
+  window.__received = [];
+  window.__selfClose = 0;
+  window.addEventListener("message", (e) => {
+    if (!location.pathname.endsWith("/v2/js-client")) return;
+    try { window.__received.push(JSON.parse(JSON.stringify(e.data))); } catch (x) {}
+  }, true);
+  const close = window.close;
+  window.close = function () {
+    if ((new Error().stack || "").includes("/assets/js-client.js")) { window.__selfClose++; return; }
+    return close.call(window);
+  };
+})();`
+
+// managedPage is a signed-in page at HubSpot's oauth step, with the spy.
+func managedPage(t *testing.T, opts ...func(*playwright.BrowserNewContextOptions)) (playwright.Page, *recorder) {
+	t.Helper()
+	page := newPage(t, opts...)
+	must(t, page.Context().AddInitScript(playwright.Script{Content: playwright.String(stitchPopupSpy)}), "popup spy")
 	rec := record(page)
 	createAccount(t, page)
 	createHubSpot(t, page)
-	visit(t, page, "managed-oauth")
+	return page, rec
+}
 
-	// Deny first: the page stays, explains, and offers a retry.
+// openStitch clicks Authorize and returns Stitch's popup once its consent shows.
+func openStitch(t *testing.T, page playwright.Page) playwright.Page {
+	t.Helper()
 	popup, err := page.ExpectPopup(func() error { return page.Locator("[data-testid=authorize]").Click() })
 	must(t, err, "popup opens")
-	must(t, expect.Locator(popup.Locator("[data-testid=deny]")).ToBeVisible(), "consent shown")
-	must(t, popup.Locator("[data-testid=deny]").Click(), "deny")
-	must(t, expect.Locator(page.Locator("[data-testid=oauth-status]")).ToContainText("not approved"), "failure message")
-	must(t, expect.Locator(page.Locator("[data-testid=authorize]")).ToHaveText("Try again"), "retry button")
-	visit(t, page, "managed-oauth-denied")
-
-	// Then approve.
-	popup, err = page.ExpectPopup(func() error { return page.Locator("[data-testid=authorize]").Click() })
-	must(t, err, "popup opens again")
 	must(t, expect.Locator(popup.Locator("[data-testid=approve]")).ToBeVisible(), "consent shown")
+	return popup
+}
+
+// waitClosed waits until the popup is closed (by its opener: it cannot close itself).
+func waitClosed(t *testing.T, popup playwright.Page) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !popup.IsClosed() {
+		if time.Now().After(deadline) {
+			t.Fatal("the opener did not close Stitch's window")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// assertExactContext checks that every update the popup received is the
+// official client's context for onlyAuthorizeSource({id}).
+func assertExactContext(t *testing.T, popup playwright.Page, id int64) {
+	t.Helper()
+	v, err := popup.Evaluate(`() => JSON.stringify(window.__received.filter(m => m && m.type === "update"))`)
+	must(t, err, "read the popup's messages")
+	var updates []struct {
+		Type string         `json:"type"`
+		Data map[string]any `json:"data"`
+	}
+	s, _ := v.(string)
+	must(t, json.Unmarshal([]byte(s), &updates), "decode messages")
+	if len(updates) != 1 {
+		t.Fatalf("popup received %d updates, want 1: %s", len(updates), s)
+	}
+	d := updates[0].Data
+	tok, _ := d["additionalState"].(map[string]any)["ephemeral_token"].(string)
+	if tok == "" {
+		t.Fatalf("no ephemeral token in the context: %v", d)
+	}
+	want := map[string]any{
+		"version": 2.0, "hideNav": true, "preventIntegrationFormClose": true,
+		"additionalState": map[string]any{"default_selections": nil, "ephemeral_token": tok},
+		"targetState":     map[string]any{"name": "app.connections.details.authorize", "params": map[string]any{"id": float64(id)}},
+	}
+	if !reflect.DeepEqual(d, want) {
+		t.Fatalf("context: got %v, want %v", d, want)
+	}
+}
+
+func sourceIDOf(t *testing.T, page playwright.Page) int64 {
+	t.Helper()
+	m := regexp.MustCompile(`/sources/(\d+)/`).FindStringSubmatch(page.URL())
+	if m == nil {
+		t.Fatalf("no source id in %s", page.URL())
+	}
+	id, _ := strconv.ParseInt(m[1], 10, 64)
+	return id
+}
+
+// HubSpot through Stitch's own OAuth, in Stitch's popup (which cannot close
+// itself), to done: Onramp sends the exact context, closes the window on the
+// final event and moves on.
+func TestHubSpotStitchManagedPopup(t *testing.T) {
+	page, rec := managedPage(t)
+	visit(t, page, "managed-oauth")
+	id := sourceIDOf(t, page)
+
+	popup := openStitch(t, page)
 	checkA11y(t, popup)
 	shot(t, popup, "managed-oauth-popup")
+	assertExactContext(t, popup, id)
 	must(t, popup.Locator("[data-testid=approve]").Click(), "approve")
+	waitClosed(t, popup)
 	selectStreamsToDone(t, page, "managed-hubspot")
 	assertNoSecrets(t, rec)
 }
 
-// Without JavaScript: a plain link opens the hand-off in a new tab, and
-// "I have finished" re-reads the report card.
+// Each way the sign-in can end badly shows its own words and a retry; the
+// opener closes Stitch's window every time.
+func TestHubSpotStitchManagedFailures(t *testing.T) {
+	page, rec := managedPage(t)
+	status := page.Locator("[data-testid=oauth-status]")
+	retry := func(what, words string) {
+		t.Helper()
+		must(t, expect.Locator(status).ToContainText(words), what+": words")
+		must(t, expect.Locator(page.Locator("[data-testid=authorize]")).ToHaveText("Try again"), what+": retry button")
+		must(t, expect.Locator(page.Locator("[data-testid=authorize]")).ToBeEnabled(), what+": retry enabled")
+	}
+
+	// Deny.
+	popup := openStitch(t, page)
+	must(t, popup.Locator("[data-testid=deny]").Click(), "deny")
+	waitClosed(t, popup)
+	retry("deny", "was not approved")
+	visit(t, page, "managed-oauth-denied")
+
+	// The user closes the window.
+	popup = openStitch(t, page)
+	must(t, popup.Close(), "close the popup")
+	retry("close", "closed before you approved access")
+	shot(t, page, "managed-oauth-closed")
+
+	// Stitch's own Close in its form (integrationFormClose).
+	popup = openStitch(t, page)
+	must(t, popup.Locator("[data-testid=cancel]").Click(), "close in Stitch")
+	waitClosed(t, popup)
+	retry("integrationFormClose", "closed from inside")
+
+	// A bad ephemeral token: Stitch cannot upgrade it.
+	must(t, page.Route("**/oauth/session", func(r playwright.Route) {
+		must(t, r.Fulfill(playwright.RouteFulfillOptions{Status: playwright.Int(200), ContentType: playwright.String("application/json"),
+			Body: `{"ephemeral_token":"not-a-real-token"}`}), "fulfil")
+	}), "route")
+	popup, err := page.ExpectPopup(func() error { return page.Locator("[data-testid=authorize]").Click() })
+	must(t, err, "popup")
+	waitClosed(t, popup)
+	retry("bad token", "could not sign you in")
+	shot(t, page, "managed-oauth-bad-token")
+	must(t, page.Unroute("**/oauth/session"), "unroute")
+
+	// Then it works.
+	popup = openStitch(t, page)
+	must(t, popup.Locator("[data-testid=approve]").Click(), "approve")
+	waitClosed(t, popup)
+	waitPath(t, page, `/sources/\d+/(discover|fields)$`)
+	assertNoSecrets(t, rec)
+}
+
+// A reload of the opener while Stitch's window is open recovers: approving
+// in that window moves the reloaded page on (and the window is closed), and
+// Authorize after a reload reuses the window.
+func TestHubSpotStitchManagedReload(t *testing.T) {
+	t.Run("approve in the old window", func(t *testing.T) {
+		page, _ := managedPage(t)
+		popup := openStitch(t, page)
+		_, err := page.Reload()
+		must(t, err, "reload")
+		must(t, expect.Locator(page.Locator("[data-testid=oauth-status]")).ToContainText("may still be open"), "explains")
+		must(t, expect.Locator(page.Locator("[data-testid=authorize]")).ToBeEnabled(), "authorize offered again")
+		shot(t, page, "managed-oauth-reloaded")
+		must(t, popup.Locator("[data-testid=approve]").Click(), "approve in the old window")
+		waitClosed(t, popup)
+		waitPath(t, page, `/sources/\d+/(discover|fields)$`)
+	})
+	t.Run("authorize again", func(t *testing.T) {
+		page, _ := managedPage(t)
+		id := sourceIDOf(t, page)
+		popup := openStitch(t, page)
+		_, err := page.Reload()
+		must(t, err, "reload")
+		// The same window is reused and asks the reloaded page for its context.
+		must(t, page.Locator("[data-testid=authorize]").Click(), "authorize again")
+		must(t, expect.Locator(popup.Locator("[data-testid=approve]")).ToBeVisible(), "consent shown again")
+		assertExactContext(t, popup, id)
+		must(t, popup.Locator("[data-testid=approve]").Click(), "approve")
+		waitClosed(t, popup)
+		waitPath(t, page, `/sources/\d+/(discover|fields)$`)
+	})
+}
+
+// Popup blocked: an Onramp page in a new tab becomes Stitch's opener (same
+// protocol, same script) and tells the first tab, which moves on.
+func TestHubSpotStitchManagedNewTab(t *testing.T) {
+	page, rec := managedPage(t)
+	must(t, page.AddInitScript(playwright.Script{Content: playwright.String(`window.open = () => null;`)}), "block popups")
+	_, err := page.Reload()
+	must(t, err, "reload")
+	must(t, page.Locator("[data-testid=authorize]").Click(), "authorize")
+	must(t, expect.Locator(page.Locator("[data-testid=oauth-status]")).ToContainText("blocked the Stitch window"), "blocked words")
+	shot(t, page, "managed-oauth-blocked")
+
+	tab, err := page.Context().ExpectPage(func() error { return page.Locator("[data-testid=authorize-new-tab]").Click() })
+	must(t, err, "new tab")
+	must(t, tab.WaitForLoadState(), "tab loaded")
+	visit(t, tab, "managed-oauth-window")
+	popup, err := tab.ExpectPopup(func() error { return tab.Locator("[data-testid=authorize]").Click() })
+	must(t, err, "popup from the new tab")
+	must(t, popup.Locator("[data-testid=approve]").Click(), "approve")
+	waitClosed(t, popup)
+	must(t, expect.Locator(tab.Locator("[data-testid=oauth-status]")).ToContainText("Go back to your first tab"), "new tab says done")
+	shot(t, tab, "managed-oauth-window-done")
+	// The first tab moves on by itself.
+	waitPath(t, page, `/sources/\d+/(discover|fields)$`)
+	assertNoSecrets(t, rec)
+}
+
+// Without JavaScript: Stitch's sign-in needs it, and the page says so plainly
+// (no hand-off to an endpoint only the emulator has).
 func TestHubSpotStitchManagedWithoutJavaScript(t *testing.T) {
 	page := newPage(t, func(o *playwright.BrowserNewContextOptions) { o.JavaScriptEnabled = playwright.Bool(false) })
 	createAccount(t, page)
 	createHubSpot(t, page)
 	must(t, expect.Locator(page.Locator("[data-testid=authorize]")).ToBeHidden(), "no JS button")
+	must(t, expect.Locator(page.Locator("[data-testid=oauth-nojs]")).ToContainText("needs JavaScript"), "says what is needed")
+	html, err := page.Content()
+	must(t, err, "content")
+	if strings.Contains(html, "/v2/js-client") || strings.Contains(html, "ephemeral_token") {
+		t.Fatal("the page hands off to the emulator's old form entry")
+	}
 	shot(t, page, "nojs-oauth")
-
-	// "I have finished" before approving explains what is missing.
-	must(t, page.Locator("[data-testid=finished]").Click(), "finished too early")
-	must(t, expect.Locator(page.Locator("[data-testid=oauth-message]")).ToContainText("has not received your approval"), "not yet")
-
-	tab, err := page.Context().ExpectPage(func() error { return page.Locator("[data-testid=authorize-new-tab]").Click() })
-	must(t, err, "new tab")
-	must(t, tab.Locator("[data-testid=continue-to-stitch]").Click(), "continue to Stitch")
-	must(t, tab.Locator("[data-testid=approve]").Click(), "approve")
-	must(t, expect.Locator(tab.Locator("body")).ToContainText("close this tab"), "done tab")
-	shot(t, tab, "nojs-oauth-approved")
-
-	must(t, page.Locator("[data-testid=finished]").Click(), "finished")
-	// The discover page reloads itself (meta refresh) until fields.
-	must(t, page.WaitForURL(regexp.MustCompile(`/sources/\d+/fields$`), playwright.PageWaitForURLOptions{Timeout: playwright.Float(20000)}), "fields")
 }
 
 // Google Analytics with the partner's own OAuth app: the view id, the

@@ -3,6 +3,7 @@ package emulator
 import (
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -16,6 +17,7 @@ import (
 // metadata. Facts (type names, property names, JSON schemas) follow the public
 // Stitch reference; descriptions are our own words.
 //
+//go:generate go run ./internal/gencatalog -shared ../../shared/stitch-connect -catalog catalog
 //go:embed catalog
 var catalogFS embed.FS
 
@@ -30,6 +32,10 @@ type TypeDef struct {
 	Kind string `json:"kind"`
 	// Access is false for types the demo plan cannot use (details.access).
 	Access bool `json:"access"`
+	// LockedInReference records that the reference's example card shows
+	// access false (an alpha, deprecated or enterprise type) although the demo
+	// plan opens it, for sandbox plans that want the reference's access.
+	LockedInReference bool `json:"locked_in_reference,omitempty"`
 	// PricingTier, PipelineState and Protocol fill the report card's details.
 	PricingTier   string `json:"pricing_tier"`
 	PipelineState string `json:"pipeline_state"`
@@ -38,12 +44,18 @@ type TypeDef struct {
 	DefaultFrequency int `json:"default_frequency,omitempty"`
 	// DefaultStartDate is details.default_start_date, e.g. "-30 days" (sources only).
 	DefaultStartDate string `json:"default_start_date,omitempty"`
+	// CronUnsupported is set for sources whose integration page says Advanced
+	// Scheduling is not supported: a cron_expression is refused with the
+	// documented cron AccessDenied (sources.json cron_scheduling_supported: false).
+	CronUnsupported bool `json:"cron_unsupported,omitempty"`
 	// Steps lists the step types in order, e.g. ["form","oauth","discover_schema","field_selection","fully_configured"].
 	Steps []string `json:"steps"`
 	// Properties lists every property of every step.
 	Properties []PropertyDef `json:"properties"`
 	// Streams are what discovery finds for a source of this type.
 	Streams []StreamDef `json:"streams,omitempty"`
+	// Generated is set on entries read from catalog/generated.
+	Generated bool `json:"-"`
 }
 
 // PropertyDef is one connection property of a type.
@@ -113,10 +125,31 @@ func LoadCatalog() (*Catalog, error) {
 	return loadCatalog(catalogFS)
 }
 
+// catalogDirs are read in order: hand-written entries first, then the
+// generated ones (catalog/generated, written by ./internal/gencatalog from
+// the public reference), which never replace a hand-written type.
+var catalogDirs = []struct {
+	dir       string
+	dest      bool
+	generated bool
+}{
+	{"catalog/sources", false, false},
+	{"catalog/destinations", true, false},
+	{"catalog/generated/sources", false, true},
+	{"catalog/generated/destinations", true, true},
+}
+
 func loadCatalog(fsys fs.FS) (*Catalog, error) {
 	c := &Catalog{Sources: map[string]*TypeDef{}, Destinations: map[string]*TypeDef{}}
-	for dir, into := range map[string]map[string]*TypeDef{"catalog/sources": c.Sources, "catalog/destinations": c.Destinations} {
+	for _, d := range catalogDirs {
+		dir, into := d.dir, c.Sources
+		if d.dest {
+			into = c.Destinations
+		}
 		entries, err := fs.ReadDir(fsys, dir)
+		if errors.Is(err, fs.ErrNotExist) && d.generated {
+			continue
+		}
 		if err != nil {
 			return nil, fmt.Errorf("read catalog %s: %w", dir, err)
 		}
@@ -136,8 +169,12 @@ func loadCatalog(fsys fs.FS) (*Catalog, error) {
 				return nil, fmt.Errorf("catalog %s: %w", e.Name(), err)
 			}
 			if _, dup := into[t.Type]; dup {
+				if d.generated {
+					continue // the hand-written entry says more
+				}
 				return nil, fmt.Errorf("catalog %s: duplicate type %q", e.Name(), t.Type)
 			}
+			t.Generated = d.generated
 			into[t.Type] = &t
 		}
 	}

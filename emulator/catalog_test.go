@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -99,11 +100,13 @@ func mustCompileSchema(tb testing.TB, url string, raw json.RawMessage) *jsonsche
 
 func TestLoadCatalogContents(t *testing.T) {
 	c := mustLoadCatalog(t)
-	if got := len(c.Sources); got < 15 {
-		t.Errorf("got %d sources, want at least 15", got)
+	// 130 documented sources and 11 documented destinations, plus the
+	// hand-written StorageGRID destination the reference's card list shows.
+	if got := len(c.Sources); got != 130 {
+		t.Errorf("got %d sources, want 130", got)
 	}
-	if got := len(c.Destinations); got < 5 {
-		t.Errorf("got %d destinations, want at least 5", got)
+	if got := len(c.Destinations); got != 12 {
+		t.Errorf("got %d destinations, want 12", got)
 	}
 	for _, name := range namedSources {
 		td, ok := c.Sources[name]
@@ -420,6 +423,12 @@ func TestCatalogStreams(t *testing.T) {
 	c := mustLoadCatalog(t)
 	for _, name := range SortedTypes(c.Sources) {
 		td := c.Sources[name]
+		if !slices.Contains(td.Steps, "discover_schema") {
+			if len(td.Streams) != 0 {
+				t.Errorf("%s: got %d streams on a type without discovery, want none", name, len(td.Streams))
+			}
+			continue
+		}
 		t.Run(name, func(t *testing.T) {
 			lo, hi := 4, 12
 			if td.Kind == "database" {
@@ -529,6 +538,7 @@ type realCard struct {
 		Protocol          string  `json:"protocol"`
 		DefaultStartDate  *string `json:"default_start_date"`
 		DefaultScheduling *int    `json:"default_scheduling_interval"`
+		Access            *bool   `json:"access"`
 	} `json:"details"`
 }
 
@@ -580,9 +590,12 @@ func TestCatalogMatchesReportCards(t *testing.T) {
 	}
 }
 
-// opened are the types whose real cards are locked (deprecated or alpha) but
-// which the emulator's demo plan offers.
-var opened = map[string]bool{"platform.mysql": true, "platform.postgres": true, "platform.twitter-ads": true}
+// opened reports whether the real card locks the type as alpha or deprecated
+// (access false) while the emulator's demo plan offers it.
+func opened(rc *realCard) bool {
+	return rc.Details.Access != nil && !*rc.Details.Access &&
+		(rc.Details.PipelineState == "alpha" || rc.Details.PipelineState == "deprecated")
+}
 
 func compareCard(t *testing.T, td *TypeDef, rc *realCard) {
 	var steps []string
@@ -598,8 +611,11 @@ func compareCard(t *testing.T, td *TypeDef, rc *realCard) {
 	// Types the demo plan opens (access true where the real card is locked)
 	// are offered as released: a deprecated type never has access (API.md §6.5).
 	wantState := rc.Details.PipelineState
-	if opened[td.Type] {
+	if td.Access && opened(rc) {
 		wantState = "released"
+	}
+	if locked := rc.Details.Access != nil && !*rc.Details.Access && td.Access; td.LockedInReference != locked {
+		t.Errorf("locked_in_reference: got %v, want %v (the real card's access is false, ours true)", td.LockedInReference, locked)
 	}
 	if td.PricingTier != rc.Details.PricingTier || td.PipelineState != wantState || td.Protocol != rc.Details.Protocol {
 		t.Errorf("details: got %s/%s/%s, want %s/%s/%s", td.PricingTier, td.PipelineState, td.Protocol,
@@ -762,5 +778,148 @@ func TestCatalogMatchesDocumentedProperties(t *testing.T) {
 	}
 	if checked == 0 {
 		t.Errorf("got no catalog type without a real card, want bigquery_v2 checked")
+	}
+}
+
+// TestCatalogHasEveryDocumentedType checks the catalog against sources.json:
+// every documented SaaS and database source and every destination is there
+// (the Import API is not a connection a form creates), with its name.
+func TestCatalogHasEveryDocumentedType(t *testing.T) {
+	dir := mustSharedDir(t)
+	b, err := os.ReadFile(filepath.Join(dir, "sources.json"))
+	if err != nil {
+		t.Fatalf("read sources.json: %v", err)
+	}
+	var doc struct {
+		Entries []struct {
+			APIType string `json:"api_type"`
+			Kind    string `json:"kind"`
+		} `json:"entries"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatalf("parse sources.json: %v", err)
+	}
+	c := mustLoadCatalog(t)
+	counts := map[string]int{}
+	for _, e := range doc.Entries {
+		counts[e.Kind]++
+		var ok bool
+		switch e.Kind {
+		case "saas", "database":
+			_, ok = c.Sources[e.APIType]
+		case "destination":
+			_, ok = c.Destinations[e.APIType]
+		default:
+			continue
+		}
+		if !ok {
+			t.Errorf("documented %s type %s is missing from the catalog", e.Kind, e.APIType)
+		}
+	}
+	if got := counts["saas"] + counts["database"]; got != len(c.Sources) {
+		t.Errorf("got %d documented sources, %d in the catalog; want the same", got, len(c.Sources))
+	}
+	generated := 0
+	for _, td := range allTypes(c) {
+		if td.Generated {
+			generated++
+		}
+	}
+	if want := len(c.Sources) + len(c.Destinations) - 26; generated != want {
+		t.Errorf("got %d generated types, want %d (all but the 20 hand-written sources and 6 destinations)", generated, want)
+	}
+}
+
+// TestCronUnsupportedFollowsTheReference checks the flag against sources.json
+// and that such a type refuses a cron schedule as a plan without Advanced
+// Scheduling does, while a frequency still works.
+func TestCronUnsupportedFollowsTheReference(t *testing.T) {
+	dir := mustSharedDir(t)
+	b, err := os.ReadFile(filepath.Join(dir, "sources.json"))
+	if err != nil {
+		t.Fatalf("read sources.json: %v", err)
+	}
+	var doc struct {
+		Entries []struct {
+			APIType string `json:"api_type"`
+			Cron    *bool  `json:"cron_scheduling_supported"`
+		} `json:"entries"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatalf("parse sources.json: %v", err)
+	}
+	c := mustLoadCatalog(t)
+	n := 0
+	for _, e := range doc.Entries {
+		td, ok := c.Sources[e.APIType]
+		if !ok {
+			continue
+		}
+		want := e.Cron != nil && !*e.Cron
+		if td.CronUnsupported != want {
+			t.Errorf("%s: got cron_unsupported %v, want %v", td.Type, td.CronUnsupported, want)
+		}
+		if want {
+			n++
+		}
+	}
+	if n < 5 {
+		t.Errorf("got %d types without Advanced Scheduling, want the reference's 10", n)
+	}
+
+	e := mustEnv(t, nil)
+	tok, _ := e.mustToken(t, "cron@example.com")
+	props := map[string]any{"start_date": "2024-01-01T00:00:00Z", "client_secret": "sk_test", "account_id": "acct_1", "cron_expression": "0 0 12 ? * MON-FRI *"}
+	r := e.mustDo(t, "POST", "/v4/sources", tok, map[string]any{"type": "platform.stripe", "display_name": "Stripe", "properties": props})
+	mustStatus(t, r, http.StatusBadRequest)
+	mustJSONEqual(t, r, `{"error":"AccessDenied","data":{"message":"access to cron_expression based scheduling is not permitted"}}`)
+	delete(props, "cron_expression")
+	props["frequency_in_minutes"] = "60"
+	e.mustCreateSource(t, tok, "platform.stripe", "Stripe", props)
+}
+
+// TestGeneratedDatabaseStreams discovers a few generated database types: the
+// tables come with database-prefixed tap_stream_ids, and many_N still works.
+func TestGeneratedDatabaseStreams(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t, func(c *Config) { c.CheckDelay = 0 })
+	tok, _ := e.mustToken(t, "generated+db@example.com")
+	base := map[string]any{"host": "db.example.com", "port": "5432", "user": "stitch", "password": "pw"}
+	with := func(extra map[string]any) map[string]any {
+		out := map[string]any{}
+		for k, v := range base {
+			out[k] = v
+		}
+		for k, v := range extra {
+			out[k] = v
+		}
+		return out
+	}
+	cases := []struct {
+		typ   string
+		props map[string]any
+		n     int
+		first string
+	}{
+		{"platform.oracle", with(map[string]any{"sid": "ORCL"}), 5, "STITCH-CUSTOMERS"},
+		{"platform.aurora", with(map[string]any{"database": "shop"}), 0, "shop-"},
+		{"platform.heroku_pg", with(map[string]any{"dbname": "app"}), 0, "app-public-"},
+		{"platform.mariadb", with(map[string]any{"database": "many_7"}), 7, "many_7-public-table_00001"},
+	}
+	for _, c := range cases {
+		src := e.mustCreateSource(t, tok, c.typ, "DB "+c.typ, c.props)
+		id := str(src["id"])
+		e.mustGetSource(t, tok, id) // finishes the check, discovers
+		list, ok := e.mustDo(t, "GET", "/v4/sources/"+id+"/streams", tok, nil).json(t).([]any)
+		if !ok || len(list) == 0 {
+			t.Fatalf("%s: got no streams", c.typ)
+		}
+		if c.n > 0 && len(list) != c.n {
+			t.Errorf("%s: got %d streams, want %d", c.typ, len(list), c.n)
+		}
+		first, _ := list[0].(map[string]any)
+		if tap := str(first["tap_stream_id"]); !strings.HasPrefix(tap, c.first) {
+			t.Errorf("%s: got tap_stream_id %q, want it to start with %q", c.typ, tap, c.first)
+		}
 	}
 }

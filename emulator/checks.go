@@ -28,17 +28,22 @@ func (c *check) done(now time.Time) bool {
 	return !now.Before(c.readyAt)
 }
 
-// newCheck starts a check for the given values.
+// newCheck starts a check for the given values. The account's faults (or
+// the global ones) may set its delay and force a failure; otherwise the
+// sandbox values decide. Callers hold s.mu.
 func (s *Server) newCheck(acct, id int64, t *TypeDef, values map[string]any) *check {
 	now := s.now()
-	c := &check{
+	delay, failure := s.checkFaults(acct)
+	if failure == "" {
+		failure = s.sandboxFailure(t, values)
+	}
+	return &check{
 		name:      fmt.Sprintf("%d.%d.check.%s", acct, id, newUUID()),
 		start:     now,
-		readyAt:   now.Add(s.cfg.CheckDelay),
-		immediate: s.cfg.CheckDelay <= 0,
-		failure:   s.sandboxFailure(t, values),
+		readyAt:   now.Add(delay),
+		immediate: delay <= 0,
+		failure:   failure,
 	}
-	return c
 }
 
 // arm lets a CheckDelay-0 check complete on the next read.

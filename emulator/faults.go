@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"path"
@@ -21,10 +22,14 @@ type Faults struct {
 	// Rules force answers for matching requests; the first match wins.
 	Rules []FaultRule
 	// FailChecks, when non-empty, makes every connection check started from
-	// now on fail with this message.
+	// now on fail with this message (the check outcome).
 	FailChecks string
+	// CheckDelay, when set, replaces Config.CheckDelay for checks started from
+	// now on (0 = finished on the next read).
+	CheckDelay *time.Duration
 	// ProviderOmitRefreshToken makes the fake OAuth provider's token endpoint
-	// answer without a refresh_token.
+	// answer without a refresh_token. The provider knows no Stitch account, so
+	// both provider faults are global only.
 	ProviderOmitRefreshToken bool
 	// ProviderTokenError makes the fake OAuth provider's token endpoint answer
 	// 500 {"error":"server_error"}.
@@ -53,6 +58,7 @@ type faultsWire struct {
 	Latency                  string      `json:"latency"`
 	Rules                    []FaultRule `json:"rules"`
 	FailChecks               string      `json:"fail_checks"`
+	CheckDelay               string      `json:"check_delay,omitempty"`
 	ProviderOmitRefreshToken bool        `json:"provider_omit_refresh_token"`
 	ProviderTokenError       bool        `json:"provider_token_error"`
 }
@@ -63,8 +69,12 @@ func (f Faults) MarshalJSON() ([]byte, error) {
 	if rules == nil {
 		rules = []FaultRule{}
 	}
-	return json.Marshal(faultsWire{Latency: f.Latency.String(), Rules: rules, FailChecks: f.FailChecks,
-		ProviderOmitRefreshToken: f.ProviderOmitRefreshToken, ProviderTokenError: f.ProviderTokenError})
+	w := faultsWire{Latency: f.Latency.String(), Rules: rules, FailChecks: f.FailChecks,
+		ProviderOmitRefreshToken: f.ProviderOmitRefreshToken, ProviderTokenError: f.ProviderTokenError}
+	if f.CheckDelay != nil {
+		w.CheckDelay = f.CheckDelay.String()
+	}
+	return json.Marshal(w)
 }
 
 // UnmarshalJSON reads Latency as a Go duration string; empty means none.
@@ -81,12 +91,20 @@ func (f *Faults) UnmarshalJSON(b []byte) error {
 		}
 		lat = d
 	}
+	var delay *time.Duration
+	if w.CheckDelay != "" {
+		d, err := time.ParseDuration(w.CheckDelay)
+		if err != nil || d < 0 {
+			return fmt.Errorf("decode faults check_delay %q: want a duration such as \"5s\"", w.CheckDelay)
+		}
+		delay = &d
+	}
 	for _, r := range w.Rules {
 		if err := r.validate(); err != nil {
 			return err
 		}
 	}
-	*f = Faults{Latency: lat, Rules: w.Rules, FailChecks: w.FailChecks,
+	*f = Faults{Latency: lat, Rules: w.Rules, FailChecks: w.FailChecks, CheckDelay: delay,
 		ProviderOmitRefreshToken: w.ProviderOmitRefreshToken, ProviderTokenError: w.ProviderTokenError}
 	return nil
 }
@@ -116,40 +134,174 @@ func (r FaultRule) matches(req *http.Request) bool {
 	return ok
 }
 
-// SetFaults replaces the injected faults.
+// SetFaults replaces the injected faults that apply to every account.
 func (s *Server) SetFaults(f Faults) {
 	s.faultsMu.Lock()
 	defer s.faultsMu.Unlock()
+	s.faults = f.clone()
+}
+
+// SetAccountFaults replaces the faults of one account, named by its email or
+// by one of its access tokens. They apply on top of the global faults to
+// requests carrying that account's access token and to its connection
+// checks, so parallel tests with their own accounts do not collide. An email
+// may name an account that does not exist yet. It fails for an unknown token
+// and for provider faults, which cannot be scoped to an account.
+func (s *Server) SetAccountFaults(account string, f Faults) error {
+	key, err := s.accountKey(account)
+	if err != nil {
+		return err
+	}
+	if f.ProviderOmitRefreshToken || f.ProviderTokenError {
+		return errors.New("set account faults: provider faults are global only")
+	}
+	s.faultsMu.Lock()
+	defer s.faultsMu.Unlock()
+	if s.acctFaults == nil {
+		s.acctFaults = map[string]Faults{}
+	}
+	s.acctFaults[key] = f.clone()
+	return nil
+}
+
+// AccountFaults returns the faults of one account (email or access token);
+// the zero value when it has none.
+func (s *Server) AccountFaults(account string) (Faults, error) {
+	key, err := s.accountKey(account)
+	if err != nil {
+		return Faults{}, err
+	}
+	s.faultsMu.Lock()
+	defer s.faultsMu.Unlock()
+	return s.acctFaults[key].clone(), nil
+}
+
+// ClearAccountFaults removes the faults of one account (email or access token).
+func (s *Server) ClearAccountFaults(account string) error {
+	key, err := s.accountKey(account)
+	if err != nil {
+		return err
+	}
+	s.faultsMu.Lock()
+	defer s.faultsMu.Unlock()
+	delete(s.acctFaults, key)
+	return nil
+}
+
+// errUnknownToken is returned when account faults name a token the emulator
+// never issued (or that was revoked).
+var errUnknownToken = errors.New("unknown access token")
+
+// accountKey turns an email or a live access token into the key account
+// faults are stored under: the account's email, lower-cased.
+func (s *Server) accountKey(account string) (string, error) {
+	account = strings.TrimSpace(account)
+	if strings.Contains(account, "@") {
+		return strings.ToLower(account), nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if email, ok := s.tokenEmail(account); ok {
+		return email, nil
+	}
+	return "", fmt.Errorf("account faults: %w", errUnknownToken)
+}
+
+// tokenEmail returns the lower-cased email of a token's account. Callers hold s.mu.
+func (s *Server) tokenEmail(tok string) (string, bool) {
+	id, ok := s.st.tokens[tok]
+	if !ok || tok == "" {
+		return "", false
+	}
+	a, ok := s.st.accounts[id]
+	if !ok {
+		return "", false
+	}
+	return strings.ToLower(a.email), true
+}
+
+// checkFaults returns what decides a new check of an account: its delay and,
+// when it must fail, the message. Account faults win over global ones.
+// Callers hold s.mu (faultsMu is always taken after mu).
+func (s *Server) checkFaults(acct int64) (delay time.Duration, failure string) {
+	delay = s.cfg.CheckDelay
+	email := ""
+	if a, ok := s.st.accounts[acct]; ok {
+		email = strings.ToLower(a.email)
+	}
+	s.faultsMu.Lock()
+	defer s.faultsMu.Unlock()
+	for _, f := range []Faults{s.faults, s.acctFaults[email]} {
+		if f.CheckDelay != nil {
+			delay = *f.CheckDelay
+		}
+		if f.FailChecks != "" {
+			failure = f.FailChecks
+		}
+	}
+	return delay, failure
+}
+
+func (f Faults) clone() Faults {
 	f.Rules = append([]FaultRule(nil), f.Rules...)
-	s.faults = f
+	if f.CheckDelay != nil {
+		d := *f.CheckDelay
+		f.CheckDelay = &d
+	}
+	return f
 }
 
 func (s *Server) currentFaults() Faults {
 	s.faultsMu.Lock()
 	defer s.faultsMu.Unlock()
-	f := s.faults
-	f.Rules = append([]FaultRule(nil), f.Rules...)
-	return f
+	return s.faults.clone()
 }
 
-// takeRule returns the first rule matching r, consuming one of its Times.
-func (s *Server) takeRule(r *http.Request) (FaultRule, bool) {
+// takeRule returns the first rule matching r, consuming one of its Times:
+// the account's rules first (key "" = none), then the global ones.
+func (s *Server) takeRule(r *http.Request, key string) (FaultRule, bool) {
 	s.faultsMu.Lock()
 	defer s.faultsMu.Unlock()
-	for i, rule := range s.faults.Rules {
+	if key != "" {
+		if af, ok := s.acctFaults[key]; ok {
+			rule, hit := take(&af.Rules, r)
+			s.acctFaults[key] = af
+			if hit {
+				return rule, true
+			}
+		}
+	}
+	return take(&s.faults.Rules, r)
+}
+
+func take(rules *[]FaultRule, r *http.Request) (FaultRule, bool) {
+	for i, rule := range *rules {
 		if !rule.matches(r) {
 			continue
 		}
 		if rule.Times > 0 {
 			if rule.Times == 1 {
-				s.faults.Rules = append(s.faults.Rules[:i:i], s.faults.Rules[i+1:]...)
+				*rules = append((*rules)[:i:i], (*rules)[i+1:]...)
 			} else {
-				s.faults.Rules[i].Times--
+				(*rules)[i].Times--
 			}
 		}
 		return rule, true
 	}
 	return FaultRule{}, false
+}
+
+// requestAccount returns the fault key of the account whose access token
+// the request carries, or "".
+func (s *Server) requestAccount(r *http.Request) string {
+	tok := bearer(r.Header.Get("Authorization"))
+	if tok == "" {
+		return ""
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	email, _ := s.tokenEmail(tok)
+	return email
 }
 
 // injectFault applies latency and forced answers; it reports whether it
@@ -158,7 +310,11 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request) bool {
 	if strings.HasPrefix(r.URL.Path, "/_emulator/") || strings.HasPrefix(r.URL.Path, "/assets/") {
 		return false
 	}
-	if lat := s.currentFaults().Latency; lat > 0 {
+	key := s.requestAccount(r)
+	s.faultsMu.Lock()
+	lat := s.faults.Latency + s.acctFaults[key].Latency
+	s.faultsMu.Unlock()
+	if lat > 0 {
 		t := time.NewTimer(lat)
 		select {
 		case <-t.C:
@@ -167,7 +323,7 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request) bool {
 			return true
 		}
 	}
-	rule, ok := s.takeRule(r)
+	rule, ok := s.takeRule(r, key)
 	if !ok {
 		return false
 	}
@@ -188,26 +344,88 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// getFaults answers GET /_emulator/faults.
-func (s *Server) getFaults(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, s.currentFaults())
+// faultScope reads the optional account of an admin faults call: ?email=
+// or ?access_token= (queries are never logged). It answers the error itself
+// and reports ok=false when the token is unknown.
+func (s *Server) faultScope(w http.ResponseWriter, r *http.Request) (account string, scoped, ok bool) {
+	q := r.URL.Query()
+	email, tok := q.Get("email"), q.Get("access_token")
+	switch {
+	case email != "" && tok != "":
+		writeJSON(w, http.StatusBadRequest, map[string]string{"message": "give email or access_token, not both"})
+		return "", false, false
+	case email != "":
+		if !strings.Contains(email, "@") {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"message": "email must contain @"})
+			return "", false, false
+		}
+		account = email
+	case tok != "":
+		account = tok
+	default:
+		return "", false, true
+	}
+	if _, err := s.accountKey(account); err != nil {
+		writeJSON(w, http.StatusNotFound, map[string]string{"message": "unknown access token"})
+		return "", false, false
+	}
+	return account, true, true
 }
 
-// putFaults answers PUT /_emulator/faults (replaces all faults).
+// getFaults answers GET /_emulator/faults[?email=…|?access_token=…].
+func (s *Server) getFaults(w http.ResponseWriter, r *http.Request) {
+	account, scoped, ok := s.faultScope(w, r)
+	switch {
+	case !ok:
+	case scoped:
+		f, _ := s.AccountFaults(account)
+		writeJSON(w, http.StatusOK, f)
+	default:
+		writeJSON(w, http.StatusOK, s.currentFaults())
+	}
+}
+
+// putFaults answers PUT /_emulator/faults[?email=…|?access_token=…]
+// (replaces all faults of that scope).
 func (s *Server) putFaults(w http.ResponseWriter, r *http.Request) {
+	account, scoped, ok := s.faultScope(w, r)
+	if !ok {
+		return
+	}
 	var f Faults
 	if err := json.NewDecoder(r.Body).Decode(&f); err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"message": err.Error()})
 		return
 	}
-	s.SetFaults(f)
-	writeJSON(w, http.StatusOK, s.currentFaults())
+	if !scoped {
+		s.SetFaults(f)
+		writeJSON(w, http.StatusOK, s.currentFaults())
+		return
+	}
+	if err := s.SetAccountFaults(account, f); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"message": err.Error()})
+		return
+	}
+	f, _ = s.AccountFaults(account)
+	writeJSON(w, http.StatusOK, f)
 }
 
-// deleteFaults answers DELETE /_emulator/faults (clears all faults).
-func (s *Server) deleteFaults(w http.ResponseWriter, _ *http.Request) {
-	s.SetFaults(Faults{})
-	writeJSON(w, http.StatusOK, s.currentFaults())
+// deleteFaults answers DELETE /_emulator/faults[?email=…|?access_token=…]
+// (clears the faults of that scope; without a scope, account faults too).
+func (s *Server) deleteFaults(w http.ResponseWriter, r *http.Request) {
+	account, scoped, ok := s.faultScope(w, r)
+	switch {
+	case !ok:
+	case scoped:
+		_ = s.ClearAccountFaults(account)
+		writeJSON(w, http.StatusOK, Faults{})
+	default:
+		s.SetFaults(Faults{})
+		s.faultsMu.Lock()
+		clear(s.acctFaults)
+		s.faultsMu.Unlock()
+		writeJSON(w, http.StatusOK, s.currentFaults())
+	}
 }
 
 // adminAccount answers POST /_emulator/accounts {"email": …} with a fresh

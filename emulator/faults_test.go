@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -202,4 +203,197 @@ func TestProvider(t *testing.T) {
 		mustJSONEqual(t, r, `{"error":"server_error"}`)
 		e.srv.SetFaults(Faults{})
 	})
+}
+
+// pgProps are valid PostgreSQL source properties for check tests.
+func pgProps() map[string]any {
+	return map[string]any{"host": "db.example.com", "port": "5432", "user": "stitch", "password": "pw", "dbname": "shop"}
+}
+
+// mustCheck reads a source's last connection check.
+func (e *env) mustCheck(tb testing.TB, tok string, id any) map[string]any {
+	tb.Helper()
+	r := e.mustDo(tb, "GET", "/v4/sources/"+str(id)+"/last-connection-check", tok, nil)
+	mustStatus(tb, r, http.StatusOK)
+	return r.obj(tb)
+}
+
+// TestAccountFaultsInParallel runs two accounts with different faults on one
+// emulator at the same time: each sees only its own.
+func TestAccountFaultsInParallel(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t, func(c *Config) { c.Now = nil; c.CheckDelay = time.Hour })
+	zero := time.Duration(0)
+	cases := []struct {
+		name, email string
+		faults      Faults
+		status      int    // GET /v4/sources
+		check       string // final check status
+		message     string // discovery_error_message
+	}{
+		{"failing", "qa+fail@example.com", Faults{
+			Rules:      []FaultRule{{Method: "GET", Path: "/v4/sources", Status: 503}},
+			FailChecks: "FATAL:  the database system is starting up", CheckDelay: &zero,
+		}, http.StatusServiceUnavailable, "failed", "FATAL:  the database system is starting up"},
+		{"healthy", "qa+ok@example.com", Faults{CheckDelay: &zero}, http.StatusOK, "succeeded", "null"},
+	}
+	for _, c := range cases {
+		tok, _ := e.mustToken(t, c.email)
+		if err := e.srv.SetAccountFaults(c.email, c.faults); err != nil {
+			t.Fatalf("SetAccountFaults: %v", err)
+		}
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			for i := range 20 {
+				mustStatus(t, e.mustDo(t, "GET", "/v4/sources", tok, nil), c.status)
+				src := e.mustCreateSource(t, tok, "platform.postgres", fmt.Sprintf("Shop %d", i), pgProps())
+				check := e.mustCheck(t, tok, src["id"])
+				if got := str(check["status"]); got != c.check {
+					t.Fatalf("run %d: check status: got %s, want %s (%v)", i, got, c.check, check)
+				}
+				if got := str(check["discovery_error_message"]); got != c.message {
+					t.Fatalf("run %d: check message: got %q, want %q", i, got, c.message)
+				}
+			}
+		})
+	}
+	t.Cleanup(func() {
+		// Without account faults, the server's own hour-long delay applies.
+		tok, _ := e.mustToken(t, "qa+plain@example.com")
+		src := e.mustCreateSource(t, tok, "platform.postgres", "Plain", pgProps())
+		if got := str(e.mustCheck(t, tok, src["id"])["status"]); got != "running" {
+			t.Errorf("account without faults: got check %s, want running", got)
+		}
+	})
+}
+
+func TestAccountFaultsByTokenAndTimes(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t, nil)
+	tok, _ := e.mustToken(t, "Times@Example.com")
+	other, _ := e.mustToken(t, "other@example.com")
+	if err := e.srv.SetAccountFaults(tok, Faults{Rules: []FaultRule{{Method: "GET", Path: "/v4/source-types/**", Status: 429, RetryAfter: 3, Times: 2}}}); err != nil {
+		t.Fatalf("SetAccountFaults by token: %v", err)
+	}
+	e.srv.SetFaults(Faults{Rules: []FaultRule{{Method: "GET", Path: "/v4/destinations", Status: 500}}})
+	for range 2 {
+		r := e.mustDo(t, "GET", "/v4/source-types", tok, nil)
+		mustStatus(t, r, http.StatusTooManyRequests)
+		if got := r.header.Get("Retry-After"); got != "3" {
+			t.Fatalf("Retry-After: got %q, want 3", got)
+		}
+		mustStatus(t, e.mustDo(t, "GET", "/v4/source-types", other, nil), http.StatusOK)
+	}
+	mustStatus(t, e.mustDo(t, "GET", "/v4/source-types", tok, nil), http.StatusOK) // Times: 2 consumed
+	// Global faults still apply to every account.
+	mustStatus(t, e.mustDo(t, "GET", "/v4/destinations", tok, nil), http.StatusInternalServerError)
+	mustStatus(t, e.mustDo(t, "GET", "/v4/destinations", other, nil), http.StatusInternalServerError)
+	// The email names the same account as the token (case-insensitive).
+	f, err := e.srv.AccountFaults("times@example.com")
+	if err != nil || len(f.Rules) != 0 {
+		t.Fatalf("AccountFaults: got %+v, %v; want no rules left", f, err)
+	}
+	if err := e.srv.SetAccountFaults("at_unknown", Faults{}); !errors.Is(err, errUnknownToken) {
+		t.Fatalf("unknown token: got %v, want errUnknownToken", err)
+	}
+	if err := e.srv.SetAccountFaults("x@example.com", Faults{ProviderTokenError: true}); err == nil {
+		t.Fatal("provider faults on an account: got no error, want one")
+	}
+}
+
+func TestAccountLatency(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t, nil)
+	slow, _ := e.mustToken(t, "slow@example.com")
+	fast, _ := e.mustToken(t, "fast@example.com")
+	_ = e.srv.SetAccountFaults("slow@example.com", Faults{Latency: 80 * time.Millisecond})
+	start := time.Now()
+	mustStatus(t, e.mustDo(t, "GET", "/v4/sources", fast, nil), http.StatusOK)
+	if d := time.Since(start); d >= 80*time.Millisecond {
+		t.Fatalf("fast account: answered after %v, want < 80ms", d)
+	}
+	start = time.Now()
+	mustStatus(t, e.mustDo(t, "GET", "/v4/sources", slow, nil), http.StatusOK)
+	if d := time.Since(start); d < 80*time.Millisecond {
+		t.Fatalf("slow account: answered after %v, want ≥ 80ms", d)
+	}
+}
+
+func TestAccountCheckDelayWithFakeClock(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t, nil) // server delay 10s
+	tok, _ := e.mustToken(t, "delay@example.com")
+	d := 2 * time.Minute
+	_ = e.srv.SetAccountFaults("delay@example.com", Faults{CheckDelay: &d})
+	src := e.mustCreateSource(t, tok, "platform.postgres", "Slow DB", pgProps())
+	e.clock.Advance(time.Minute)
+	if got := str(e.mustCheck(t, tok, src["id"])["status"]); got != "running" {
+		t.Fatalf("after 1 minute: got %s, want running (account delay 2m)", got)
+	}
+	e.clock.Advance(time.Minute)
+	if got := str(e.mustCheck(t, tok, src["id"])["status"]); got != "succeeded" {
+		t.Fatalf("after 2 minutes: got %s, want succeeded", got)
+	}
+}
+
+func TestAdminAccountFaults(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t, nil)
+	tok, _ := e.mustToken(t, "qa+admin@example.com")
+	do := func(method, query, body string) resp {
+		req, _ := http.NewRequest(method, e.ts.URL+"/_emulator/faults"+query, strings.NewReader(body))
+		req.SetBasicAuth(testPartnerID, testPartnerSecret)
+		return mustSend(t, e.ts.Client(), req)
+	}
+	q := "?email=" + url.QueryEscape("qa+admin@example.com")
+	r := do("PUT", q, `{"rules":[{"method":"POST","path":"/v4/sources","status":502}],"fail_checks":"boom","check_delay":"0s"}`)
+	mustStatus(t, r, http.StatusOK)
+	want := `{"latency":"0s","rules":[{"method":"POST","path":"/v4/sources","status":502}],"fail_checks":"boom","check_delay":"0s","provider_omit_refresh_token":false,"provider_token_error":false}`
+	mustJSONEqual(t, r, want)
+	mustJSONEqual(t, do("GET", "?access_token="+tok, ""), want)
+	// The global faults are untouched.
+	mustJSONEqual(t, do("GET", "", ""), `{"latency":"0s","rules":[],"fail_checks":"","provider_omit_refresh_token":false,"provider_token_error":false}`)
+	mustStatus(t, e.mustDo(t, "POST", "/v4/sources", tok, map[string]any{}), http.StatusBadGateway)
+
+	for _, bad := range []struct{ query, body string }{
+		{q, `{"check_delay":"later"}`},
+		{q, `{"provider_token_error":true}`},
+		{"?email=nobody", `{}`},
+		{q + "&access_token=" + tok, `{}`},
+	} {
+		mustStatus(t, do("PUT", bad.query, bad.body), http.StatusBadRequest)
+	}
+	mustStatus(t, do("PUT", "?access_token=at_nope", `{}`), http.StatusNotFound)
+
+	mustStatus(t, do("DELETE", q, ""), http.StatusOK)
+	mustJSONEqual(t, do("GET", q, ""), `{"latency":"0s","rules":[],"fail_checks":"","provider_omit_refresh_token":false,"provider_token_error":false}`)
+	mustStatus(t, e.mustDo(t, "POST", "/v4/sources", tok, map[string]any{}), http.StatusBadRequest) // the real InvalidBody again
+}
+
+func TestAccountFaultsFailDestinationChecks(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t, nil)
+	bad, _ := e.mustToken(t, "dest+fail@example.com")
+	good, _ := e.mustToken(t, "dest+ok@example.com")
+	zero := time.Duration(0)
+	if err := e.srv.SetAccountFaults("dest+fail@example.com", Faults{FailChecks: "could not connect: too many clients", CheckDelay: &zero}); err != nil {
+		t.Fatalf("SetAccountFaults: %v", err)
+	}
+	for _, c := range []struct {
+		tok, status string
+		step        string
+	}{{bad, "failed", "form"}, {good, "running", "fully_configured"}} {
+		r := e.mustDo(t, "POST", "/v4/destinations", c.tok, postgresDest("warehouse.example.com"))
+		mustStatus(t, r, http.StatusOK)
+		id := str(r.obj(t)["id"])
+		check := e.mustDo(t, "GET", "/v4/destinations/"+id+"/last-connection-check", c.tok, nil).obj(t)
+		if got := str(check["status"]); got != c.status {
+			t.Fatalf("check: got %s, want %s (%v)", got, c.status, check)
+		}
+		list := e.mustDo(t, "GET", "/v4/destinations", c.tok, nil).json(t).([]any)
+		d, _ := list[0].(map[string]any)
+		if _, typ := step(t, d); typ != c.step {
+			t.Fatalf("destination step: got %s, want %s", typ, c.step)
+		}
+	}
 }

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 )
 
 // Stitch-managed source OAuth: the page Stitch.js opens as a popup
-// (GET /v2/js-client), its JSON helpers, and a no-JS form mode.
+// (GET /v2/js-client) and its JSON helpers. The popup is driven only by the
+// official client's postMessage protocol (../shared/stitch-connect/STITCHJS.md);
+// the JSON helpers are emulator internals the popup's script calls. There is
+// no form entry point: the real app has none.
 
 type jsClientRequest struct {
 	EphemeralToken string      `json:"ephemeral_token"`
@@ -108,41 +110,4 @@ func (s *Server) jsClientAuthorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"id": src.id, "type": src.t.Type})
-}
-
-type jsClientFormView struct {
-	Partner, Token, SourceID, DisplayName, TypeName string
-}
-
-// jsClientForm answers POST /v2/js-client with form fields ephemeral_token,
-// source_id and (after the first screen) decision: the no-JS / popup-blocked
-// mode, so the token never travels in a URL.
-func (s *Server) jsClientForm(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.errorPage(w, http.StatusBadRequest, "Invalid request", "The form could not be read.")
-		return
-	}
-	f := r.PostForm
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	src, status, msg := s.ephemeralSource(f.Get("ephemeral_token"), strings.TrimSpace(f.Get("source_id")))
-	if src == nil {
-		s.errorPage(w, status, "Cannot authorize this source", msg)
-		return
-	}
-	partner := s.partnerName()
-	switch f.Get("decision") {
-	case "":
-		s.render(w, http.StatusOK, "jsclient_form", "Authorize "+src.displayName, jsClientFormView{
-			Partner: partner, Token: f.Get("ephemeral_token"), SourceID: strconv.FormatInt(src.id, 10),
-			DisplayName: src.displayName, TypeName: src.t.Name})
-	case "approve":
-		if err := s.authorizeSource(src); err != nil {
-			s.errorPage(w, http.StatusBadRequest, "Cannot authorize this source", "This source does not use OAuth.")
-			return
-		}
-		s.errorPage(w, http.StatusOK, "Done", "Done — you can close this tab and return to "+partner+".")
-	default:
-		s.errorPage(w, http.StatusOK, "Authorization cancelled", "You did not authorize "+src.displayName+". You can close this tab and return to "+partner+".")
-	}
 }

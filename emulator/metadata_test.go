@@ -1,7 +1,9 @@
 package emulator
 
 import (
+	"encoding/json"
 	"net/http"
+	"reflect"
 	"testing"
 )
 
@@ -138,4 +140,66 @@ func TestFieldReplicatedTable(t *testing.T) {
 			t.Errorf("%s selected=%v by-default=%v: got %v, want %v", c.inclusion, c.selected, c.byDefault, got, c.want)
 		}
 	}
+}
+
+// fieldMetaJSON is the fast encoding of fieldMeta: both must agree.
+func TestFieldMetaJSONAgreesWithFieldMeta(t *testing.T) {
+	t.Parallel()
+	yes, no := true, false
+	defs := []FieldDef{
+		{Name: "a", Inclusion: "available"},
+		{Name: "b", Inclusion: "available", SelectedByDefault: &yes, SQLDatatype: "text \"quoted\""},
+		{Name: "c", Inclusion: "unsupported", UnsupportedReason: "not <supported>"},
+		{Name: "d", Inclusion: "available", Exclusions: []string{"e", "f"}, SelectedByDefault: &no},
+		{Name: "g", Inclusion: "automatic", Extra: map[string]any{"behavior": "METRIC"}},
+	}
+	for _, selected := range []*bool{nil, &no, &yes} {
+		st := &stream{selected: selected, fields: map[string]*bool{"a": &yes, "d": &no}}
+		for i := range defs {
+			var fast, slow any
+			if err := json.Unmarshal(fieldMetaJSON(st, &defs[i]), &fast); err != nil {
+				t.Fatalf("%s: %v", defs[i].Name, err)
+			}
+			b, _ := json.Marshal(fieldMeta(st, &defs[i]))
+			_ = json.Unmarshal(b, &slow)
+			if !reflect.DeepEqual(fast, slow) {
+				t.Errorf("%s (stream selected %v): got %v, want %v", defs[i].Name, selected, fast, slow)
+			}
+		}
+	}
+}
+
+// API.md §10.3: only `selected` may be written on a field, and fields can be
+// selected only on a selected stream.
+func TestUpdateMetadataFieldRules(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t, func(c *Config) { c.CheckDelay = 0 })
+	tok, _ := e.mustToken(t, "meta-fields@example.com")
+	pg := str(e.mustCreateSource(t, tok, "platform.postgres", "PG", map[string]any{"host": "db.example.com", "port": "5432", "user": "u", "password": "p", "dbname": "demo"})["id"])
+	e.mustGetSource(t, tok, pg)
+	sel := map[string]any{"selected": true}
+	cases := []struct {
+		name string
+		body any
+		want string
+	}{
+		{"field of an unselected stream", streamsBody(streamEntry("demo-public-users", crumb([]string{"properties", "email"}, sel))),
+			`{"invalid_fields":"to select fields of demo-public-users the stream must be selected"}`},
+		{"field selected while the stream is deselected", streamsBody(streamEntry("demo-public-users", crumb(nil, map[string]any{"selected": false}), crumb([]string{"properties", "email"}, sel))),
+			`{"invalid_fields":"to select fields of demo-public-users the stream must be selected"}`},
+		{"stream keys on a field", streamsBody(streamEntry("demo-public-users", crumb(nil, sel), crumb([]string{"properties", "email"}, map[string]any{"replication-method": "FULL_TABLE"}))),
+			`{"invalid_fields":"only selected can be set on a field (replication-method of demo-public-users)"}`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := e.mustDo(t, "PUT", "/v4/sources/"+pg+"/streams/metadata", tok, c.body)
+			mustStatus(t, r, http.StatusBadRequest)
+			mustJSONEqual(t, r, c.want)
+		})
+	}
+	// Selecting the stream and its field in one update is fine; deselecting a field of it too.
+	ok := streamsBody(streamEntry("demo-public-users", crumb(nil, map[string]any{"selected": true, "replication-method": "FULL_TABLE"}), crumb([]string{"properties", "email"}, sel)))
+	mustStatus(t, e.mustDo(t, "PUT", "/v4/sources/"+pg+"/streams/metadata", tok, ok), http.StatusOK)
+	off := streamsBody(streamEntry("demo-public-users", crumb([]string{"properties", "email"}, map[string]any{"selected": false})))
+	mustStatus(t, e.mustDo(t, "PUT", "/v4/sources/"+pg+"/streams/metadata", tok, off), http.StatusOK)
 }

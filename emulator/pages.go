@@ -66,22 +66,19 @@ var pageHTML = map[string]string{
 <div class="actions">
 <button id="approve" class="primary" type="button" data-testid="approve">Approve</button>
 <button id="deny" class="secondary" type="button" data-testid="deny">Deny</button>
+<button id="cancel" class="secondary" type="button" data-testid="cancel">Close</button>
 </div>
 </section>
-<noscript><p>This window needs JavaScript. Go back to the application and choose to continue in a new tab instead.</p></noscript>
+<section id="walkthrough" hidden aria-labelledby="walkthrough-title">
+<h2 id="walkthrough-title">Remaining steps</h2>
+<p>Stitch would now walk you through the source's remaining steps (connection check, field selection). The emulator skips them.</p>
+<div class="actions">
+<button id="finish" class="primary" type="button" data-testid="finish">Finish</button>
+</div>
+</section>
+<noscript><p>This window needs JavaScript and must be opened by the application you are setting up.</p></noscript>
 {{end}}
 {{define "scripts"}}<script src="{{.Base}}/assets/js-client.js"></script>{{end}}`,
-
-	"jsclient_form": `{{define "content"}}{{with .Data}}
-<p data-testid="consent-text"><strong>{{.Partner}}</strong> asks Stitch to authorize the source <strong>{{.DisplayName}}</strong> ({{.TypeName}}) with Stitch's own OAuth app.</p>
-<form method="post" action="{{$.Base}}/v2/js-client">
-<input type="hidden" name="ephemeral_token" value="{{.Token}}">
-<input type="hidden" name="source_id" value="{{.SourceID}}">
-<div class="actions">
-<button class="primary" type="submit" name="decision" value="approve" data-testid="approve">Approve</button>
-<button class="secondary" type="submit" name="decision" value="deny" data-testid="deny">Deny</button>
-</div>
-</form>{{end}}{{end}}`,
 
 	"provider": `{{define "content"}}{{with .Data}}
 <p data-testid="consent-text"><strong>{{.ClientName}}</strong> wants to access your account at Example Data Co. (a pretend data provider run by the Stitch emulator).</p>
@@ -193,54 +190,86 @@ button{font:inherit;font-weight:600;padding:.5rem 1.25rem;border-radius:4px;curs
 :focus-visible{outline:3px solid #1d4ed8;outline-offset:2px}
 `
 
-// jsClientAsset runs the /v2/js-client popup: it speaks Stitch.js's
-// postMessage protocol with window.opener and the emulator's JSON endpoints.
+// jsClientAsset runs the /v2/js-client popup. It accepts only what the
+// official Stitch.js client sends (STITCHJS.md): one {"type":"update"} from
+// window.opener after its own {"type":"bootstrap"}, whose data is the full
+// context (version 2, hideNav, preventIntegrationFormClose, additionalState
+// with an ephemeral token, targetState {name, params}). Anything else is
+// shown as not understood and answered with nothing, as the real app would
+// not route it. After a final event it posts nothing more, and it closes
+// itself only when preventIntegrationFormClose is false.
 const jsClientAsset = `(function () {
   "use strict";
   var base = document.body.getAttribute("data-base") || "";
   var statusEl = document.getElementById("status");
   var consent = document.getElementById("consent");
-  var origin = null, ctx = null, finished = false;
+  var walkthrough = document.getElementById("walkthrough");
+  var origin = null, ctx = null, bootstrapped = false, finished = false, busy = false;
+  var TARGETS = ["app.connections.create", "app.connections.details.edit", "app.connections.details.authorize",
+    "app.connections.details.check", "app.connections.details.fields"];
   function say(t) { statusEl.textContent = t; }
-  function post(msg) { if (window.opener && origin) { window.opener.postMessage(msg, origin); } }
+  function post(msg) {
+    if (finished || !window.opener || window.opener.closed || origin === null) { return; }
+    window.opener.postMessage(msg, origin);
+  }
   function api(path, body) {
     return fetch(base + path, {method: "POST", credentials: "same-origin",
       headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)})
       .then(function (r) { return r.json().then(function (j) { return {ok: r.ok, status: r.status, body: j}; }); });
   }
-  function parse(data) {
-    var ts = data.targetState || {};
-    var params = ts.params || {};
-    var extra = data.additionalState || {};
-    return {
-      id: Number(ts.id !== undefined ? ts.id : params.id),
-      token: data.ephemeral_token || extra.ephemeral_token || "",
-      authorize: ts.type === "authorizeSource" || ts.name === "app.connections.details.authorize"
-    };
+  function isObject(v) { return v !== null && typeof v === "object" && !Array.isArray(v); }
+  // parse checks the context exactly as the official client builds it and
+  // returns the reason it is refused, if any.
+  function parse(d) {
+    if (!isObject(d)) { return {err: "no context"}; }
+    if (d.version !== 2) { return {err: "version is not 2"}; }
+    if (typeof d.hideNav !== "boolean" || typeof d.preventIntegrationFormClose !== "boolean") { return {err: "hideNav or preventIntegrationFormClose missing"}; }
+    var ts = d.targetState, extra = d.additionalState;
+    if (!isObject(ts) || typeof ts.name !== "string" || !isObject(ts.params)) { return {err: "targetState is not {name, params}"}; }
+    if (TARGETS.indexOf(ts.name) < 0) { return {err: "unknown targetState " + ts.name}; }
+    if (!isObject(extra)) { return {err: "additionalState missing"}; }
+    if (extra.default_selections !== undefined && extra.default_selections !== null && !isObject(extra.default_selections)) { return {err: "default_selections is not an object"}; }
+    var c = {name: ts.name, id: ts.params.id, token: extra.ephemeral_token, keepOpen: d.preventIntegrationFormClose};
+    if (c.name !== "app.connections.details.authorize") { return {err: "unsupported", ctx: c}; }
+    if (typeof c.id !== "number" || !isFinite(c.id) || Math.floor(c.id) !== c.id) { return {err: "targetState.params.id is not a number"}; }
+    return {ctx: c};
   }
-  function finish(msgs, text) {
+  function finish(msg, text) {
+    if (finished) { return; }
+    post(msg);
     finished = true;
     consent.hidden = true;
-    msgs.forEach(post);
+    walkthrough.hidden = true;
     say(text);
-    window.setTimeout(function () { window.close(); }, 50);
+    if (ctx && !ctx.keepOpen) { window.setTimeout(function () { window.close(); }, 50); }
   }
   window.addEventListener("message", function (ev) {
-    if (ev.source !== window.opener) { return; }
-    if (origin === null) { origin = ev.origin; } else if (ev.origin !== origin) { return; }
-    var m = ev.data || {};
-    if (m.type !== "update" || ctx !== null) { return; }
-    ctx = parse(m.data || {});
-    if (!ctx.authorize) {
-      finish([{type: "authorizeFailure", data: {message: "The emulator only supports authorizeSource."}}], "This action is not supported by the emulator.");
+    if (!window.opener || ev.source !== window.opener || !bootstrapped) { return; }
+    var m = ev.data;
+    if (!isObject(m) || m.type !== "update" || ctx !== null || finished) { return; }
+    origin = ev.origin;
+    var p = parse(m.data);
+    if (p.err === "unsupported") {
+      ctx = p.ctx;
+      say("The emulator only supports authorizing a source (targetState app.connections.details.authorize).");
+      return;
+    }
+    if (p.err) {
+      ctx = {refused: true};
+      say("Stitch did not understand the request from the application (" + p.err + "). Nothing was authorized.");
+      return;
+    }
+    ctx = p.ctx;
+    if (typeof ctx.token !== "string" || ctx.token === "") {
+      say("Sign in to Stitch to continue. (The emulator has no sign-in page: the application must send an ephemeral token.)");
       return;
     }
     say("Loading the source…");
     api("/v2/js-client/source", {ephemeral_token: ctx.token, source_id: ctx.id}).then(function (res) {
       if (res.status === 401) {
-        finish([{type: "errorUpgradingEphemeralToken", data: {}}], "Your session has expired. Close this window and try again.");
+        finish({type: "errorUpgradingEphemeralToken", data: {}}, "Stitch could not sign you in with this session. Close this window and try again.");
       } else if (!res.ok) {
-        finish([{type: "errorLoadingConnection", data: {id: ctx.id}}], res.body.message || "The source could not be found.");
+        finish({type: "errorLoadingConnection", data: {id: ctx.id}}, "Integration with id " + ctx.id + " not found.");
       } else {
         document.getElementById("source-name").textContent = res.body.display_name;
         document.getElementById("source-type").textContent = res.body.type_name;
@@ -248,29 +277,49 @@ const jsClientAsset = `(function () {
         consent.hidden = false;
         document.getElementById("approve").focus();
       }
+    }, function () {
+      say("Stitch is not answering. Close this window and try again.");
     });
   });
   document.getElementById("approve").addEventListener("click", function () {
+    if (finished || busy) { return; }
+    busy = true;
     say("Authorizing…");
     api("/v2/js-client/authorize", {ephemeral_token: ctx.token, source_id: ctx.id}).then(function (res) {
-      if (res.ok) {
-        var d = {id: res.body.id, type: res.body.type};
-        finish([{type: "authorizeSuccess", data: d}, {type: "integrationFlowCompleted", data: d}, {type: "integrationFormClose", data: d}],
-          "Done. You can close this window and return to the application.");
+      busy = false;
+      if (res.status === 401) {
+        finish({type: "errorUpgradingEphemeralToken", data: {}}, "Stitch could not sign you in with this session. Close this window and try again.");
+      } else if (res.ok) {
+        // authorizeSuccess ends onlyAuthorizeSource (the opener closes this
+        // window); authorizeSource goes on to the remaining steps.
+        post({type: "authorizeSuccess", data: {id: res.body.id, type: res.body.type}});
+        ctx.result = {id: res.body.id, type: res.body.type};
+        consent.hidden = true;
+        walkthrough.hidden = false;
+        say("Authorized.");
       } else {
-        finish([{type: "authorizeFailure", data: {message: res.body.message || "Authorization failed."}}], res.body.message || "Authorization failed.");
+        finish({type: "authorizeFailure", data: {}}, "Authorization failed. Close this window and try again.");
       }
     });
   });
   document.getElementById("deny").addEventListener("click", function () {
-    finish([{type: "authorizeFailure", data: {message: "The user denied access."}}], "Access was not granted. You can close this window.");
+    finish({type: "authorizeFailure", data: {}}, "Access was not granted. You can close this window.");
   });
-  // Best effort: a closed window may no longer be a message source, so
-  // openers should also poll popup.closed (Stitch.js does).
-  function closing() { if (!finished) { finished = true; post({type: "closed"}); } }
-  window.addEventListener("beforeunload", closing);
-  window.addEventListener("pagehide", closing);
+  document.getElementById("cancel").addEventListener("click", function () {
+    finish({type: "integrationFormClose", data: {}}, "Closed before the end. You can close this window.");
+  });
+  document.getElementById("finish").addEventListener("click", function () {
+    finish({type: "integrationFlowCompleted", data: ctx.result}, "Done. You can close this window.");
+  });
+  // Best effort, and only while nothing has been decided (no authorizeSuccess,
+  // no final event): a closed window may no longer be a message source, so
+  // openers poll popup.closed (Stitch.js does and ignores "closed").
+  window.addEventListener("pagehide", function () {
+    if (ctx && !ctx.refused && !ctx.result) { post({type: "closed"}); }
+    finished = true;
+  });
   if (window.opener) {
+    bootstrapped = true;
     window.opener.postMessage({type: "bootstrap"}, "*");
   } else {
     say("Open this page from the application you are setting up.");

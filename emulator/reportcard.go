@@ -240,24 +240,28 @@ func (t *TypeDef) prop(name string) *PropertyDef {
 }
 
 // listSourceTypes answers GET /v4/source-types.
-func (s *Server) listSourceTypes(w http.ResponseWriter, _ *http.Request, _ int64) {
+func (s *Server) listSourceTypes(w http.ResponseWriter, _ *http.Request, acct int64) {
 	out := make([]sourceTypeJSON, 0, len(s.cat.Sources))
 	for _, name := range SortedTypes(s.cat.Sources) {
 		t := s.cat.Sources[name]
-		out = append(out, sourceTypeJSON{reportCardJSON: typeCard(t, true), Details: sourceDetails(t)})
+		d := sourceDetails(t)
+		d.Access = s.sourceAccess(acct, t)
+		out = append(out, sourceTypeJSON{reportCardJSON: typeCard(t, true), Details: d})
 	}
 	writeJSON(w, http.StatusOK, out)
 }
 
 // getSourceType answers GET /v4/source-types/{type}; unknown types are 404
 // without a body (undocumented; §3.2 "resource doesn't exist").
-func (s *Server) getSourceType(w http.ResponseWriter, r *http.Request, _ int64) {
+func (s *Server) getSourceType(w http.ResponseWriter, r *http.Request, acct int64) {
 	t, ok := s.cat.Sources[r.PathValue("type")]
 	if !ok {
 		w.WriteHeader(http.StatusNotFound)
 		return
 	}
-	writeJSON(w, http.StatusOK, sourceTypeJSON{reportCardJSON: typeCard(t, true), Details: sourceDetails(t)})
+	d := sourceDetails(t)
+	d.Access = s.sourceAccess(acct, t)
+	writeJSON(w, http.StatusOK, sourceTypeJSON{reportCardJSON: typeCard(t, true), Details: d})
 }
 
 // listDestinationTypes answers GET /v4/destination-types.

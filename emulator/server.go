@@ -73,8 +73,9 @@ type Server struct {
 	mu sync.Mutex // guards st
 	st *state
 
-	faultsMu sync.Mutex // guards faults
-	faults   Faults
+	faultsMu   sync.Mutex // guards faults and acctFaults
+	faults     Faults
+	acctFaults map[string]Faults // by lower-cased account email (faults.go)
 }
 
 // New builds a Server. It fails when the partner credentials are missing or
@@ -156,7 +157,6 @@ func (s *Server) routes() *http.ServeMux {
 	m.HandleFunc("GET /v4/destinations/{id}/last-connection-check", s.auth(s.destinationCheck))
 	// Stitch.js popup (Stitch-managed source OAuth).
 	m.HandleFunc("GET /v2/js-client", s.jsClientPage)
-	m.HandleFunc("POST /v2/js-client", s.jsClientForm)
 	m.HandleFunc("POST /v2/js-client/source", s.jsClientSource)
 	m.HandleFunc("POST /v2/js-client/authorize", s.jsClientAuthorize)
 	// Fake third-party OAuth provider.

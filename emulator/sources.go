@@ -176,7 +176,7 @@ func cronError(expr string) string {
 
 // checkCron answers the cron errors (AccessDenied, InvalidCronExpression)
 // and reports whether it did.
-func checkCron(w http.ResponseWriter, acc *account, values map[string]any, in map[string]any) bool {
+func checkCron(w http.ResponseWriter, acc *account, t *TypeDef, values map[string]any, in map[string]any) bool {
 	if _, sent := in["cron_expression"]; !sent {
 		return false
 	}
@@ -184,7 +184,7 @@ func checkCron(w http.ResponseWriter, acc *account, values map[string]any, in ma
 	if expr == "" {
 		return false
 	}
-	if acc != nil && acc.noCron() {
+	if (acc != nil && acc.noCron()) || t.CronUnsupported {
 		errorB(w, "AccessDenied", msgNoCron, nil)
 		return true
 	}
@@ -230,7 +230,7 @@ func (s *Server) createSource(w http.ResponseWriter, r *http.Request, acct int64
 		errorB(w, "InvalidType", fmt.Sprintf("invalid source type (%s)", typ), nil)
 		return
 	}
-	if !t.Access {
+	if !s.sourceAccess(acct, t) {
 		errorB(w, "AccessDenied", fmt.Sprintf("you do not have access to source type (%s)", typ), nil)
 		return
 	}
@@ -264,7 +264,7 @@ func (s *Server) createSource(w http.ResponseWriter, r *http.Request, acct int64
 		badProperties(w, bad, typeCard(t, true))
 		return
 	}
-	if checkCron(w, s.st.accounts[acct], values, in) {
+	if checkCron(w, s.st.accounts[acct], t, values, in) {
 		return
 	}
 	setSystemValues(t, values, false)
@@ -404,7 +404,7 @@ func (s *Server) updateSource(w http.ResponseWriter, r *http.Request, acct int64
 		badProperties(w, bad, card(src.t, true, s.sourceState(src)))
 		return
 	}
-	if checkCron(w, s.st.accounts[acct], values, in) {
+	if checkCron(w, s.st.accounts[acct], src.t, values, in) {
 		return
 	}
 	src.values, src.displayName, src.updated = values, display, s.now()

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -487,55 +486,6 @@ func TestReplicationJobs(t *testing.T) {
 	if _, ok := e.mustDo(t, "POST", "/v4/sources/"+id+"/sync", tok, nil).obj(t)["job_name"]; !ok {
 		t.Fatal("sync after stop: want a new job")
 	}
-}
-
-func TestNoJSAuthorizeForm(t *testing.T) {
-	t.Parallel()
-	e := mustEnv(t, nil)
-	tok, _ := e.mustToken(t, "nojs@example.com")
-	id := str(e.mustCreateSource(t, tok, "platform.shopify", "Shopify", map[string]any{"start_date": startDate, "shop": "demo"})["id"])
-	et := e.mustEphemeral(t, tok)
-	r := e.mustForm(t, "/v2/js-client", url.Values{"ephemeral_token": {et}, "source_id": {id}})
-	mustStatus(t, r, http.StatusOK)
-	if !strings.Contains(string(r.body), "authorize the source <strong>Shopify</strong>") || !strings.Contains(string(r.body), `name="decision" value="approve"`) {
-		t.Fatalf("form page: got %s", r.body)
-	}
-	r = e.mustForm(t, "/v2/js-client", url.Values{"ephemeral_token": {et}, "source_id": {id}, "decision": {"deny"}})
-	mustStatus(t, r, http.StatusOK)
-	mustStep(t, e.mustGetSource(t, tok, id), "2", "oauth")
-	r = e.mustForm(t, "/v2/js-client", url.Values{"ephemeral_token": {et}, "source_id": {id}, "decision": {"approve"}})
-	mustStatus(t, r, http.StatusOK)
-	if !strings.Contains(string(r.body), "Done — you can close this tab and return") {
-		t.Fatalf("done page: got %s", r.body)
-	}
-	mustStep(t, e.mustGetSource(t, tok, id), "3", "discover_schema")
-
-	mustStatus(t, e.mustForm(t, "/v2/js-client", url.Values{"ephemeral_token": {"nope"}, "source_id": {id}}), http.StatusUnauthorized)
-	e.clock.Advance(time.Hour)
-	mustStatus(t, e.mustForm(t, "/v2/js-client", url.Values{"ephemeral_token": {et}, "source_id": {id}}), http.StatusUnauthorized)
-}
-
-func TestJSClientPage(t *testing.T) {
-	t.Parallel()
-	e := mustEnv(t, func(c *Config) { c.BasePath = "/_stitch/" })
-	r := e.mustDo(t, "GET", "/v2/js-client", "", nil)
-	mustStatus(t, r, http.StatusOK)
-	body := string(r.body)
-	for _, want := range []string{`<script src="/_stitch/assets/js-client.js">`, `data-base="/_stitch"`, `role="status"`, `<h1>`} {
-		if !strings.Contains(body, want) {
-			t.Errorf("page lacks %q", want)
-		}
-	}
-	js := e.mustDo(t, "GET", "/assets/js-client.js", "", nil)
-	mustStatus(t, js, http.StatusOK)
-	for _, want := range []string{`"bootstrap"`, `"authorizeSuccess"`, `"authorizeFailure"`, `type: "closed"`, "ev.origin !== origin"} {
-		if !strings.Contains(string(js.body), want) {
-			t.Errorf("script lacks %q", want)
-		}
-	}
-	mustStatus(t, e.mustDo(t, "GET", "/assets/emulator.css", "", nil), http.StatusOK)
-	mustStatus(t, e.mustDo(t, "GET", "/assets/nope.js", "", nil), http.StatusNotFound)
-	mustStatus(t, e.mustDo(t, "POST", "/v2/js-client/authorize", "", "{"), http.StatusBadRequest)
 }
 
 func TestSchedulesAndSkippedSteps(t *testing.T) {

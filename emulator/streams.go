@@ -35,6 +35,8 @@ type stream struct {
 	key        string
 	viewKeys   []string
 	fields     map[string]*bool
+	// fieldsSent is set while an update that selects fields is checked.
+	fieldsSent bool
 }
 
 func (st *stream) field(name string) *FieldDef {
@@ -275,13 +277,77 @@ func (s *Server) getStreamSchema(w http.ResponseWriter, r *http.Request, acct in
 		writeString(w, http.StatusBadRequest, "invalid stream-id: "+r.PathValue("stream"))
 		return
 	}
-	out := streamSchemaJSON{Schema: streamSchemaText(st.def), NonDiscoverable: nonDiscoverable}
-	out.Metadata = append(out.Metadata, metadataJSON{Breadcrumb: []string{}, Metadata: streamMeta(st, false)})
+	out := streamSchemaRaw{Schema: streamSchemaText(st.def), NonDiscoverable: nonDiscoverable}
+	sm, _ := json.Marshal(streamMeta(st, false))
+	out.Metadata = append(out.Metadata, metadataRaw{Breadcrumb: []string{}, Metadata: sm})
 	for i := range st.def.Fields {
 		f := &st.def.Fields[i]
-		out.Metadata = append(out.Metadata, metadataJSON{Breadcrumb: []string{"properties", f.Name}, Metadata: fieldMeta(st, f)})
+		out.Metadata = append(out.Metadata, metadataRaw{Breadcrumb: []string{"properties", f.Name}, Metadata: fieldMetaJSON(st, f)})
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// streamSchemaRaw is a Stream Schema object whose metadata is already encoded.
+type streamSchemaRaw struct {
+	Schema          string        `json:"schema"`
+	Metadata        []metadataRaw `json:"metadata"`
+	NonDiscoverable []string      `json:"non-discoverable-metadata-keys"`
+}
+
+type metadataRaw struct {
+	Breadcrumb []string        `json:"breadcrumb"`
+	Metadata   json.RawMessage `json:"metadata"`
+}
+
+// fieldMetaJSON encodes fieldMeta by hand: a source with thousands of
+// streams is asked for thousands of schemas, and reflection over a map per
+// field is most of their cost. Fields with extra keys use fieldMeta.
+func fieldMetaJSON(st *stream, f *FieldDef) json.RawMessage {
+	if len(f.Extra) > 0 {
+		b, _ := json.Marshal(fieldMeta(st, f))
+		return b
+	}
+	b := make([]byte, 0, 96)
+	b = append(b, `{"inclusion":`...)
+	b = appendJSONString(b, f.Inclusion)
+	if f.SelectedByDefault != nil {
+		b = append(b, `,"selected-by-default":`...)
+		b = strconv.AppendBool(b, *f.SelectedByDefault)
+	}
+	if f.SQLDatatype != "" {
+		b = append(b, `,"sql-datatype":`...)
+		b = appendJSONString(b, f.SQLDatatype)
+	}
+	if f.UnsupportedReason != "" {
+		b = append(b, `,"unsupported-description":`...)
+		b = appendJSONString(b, f.UnsupportedReason)
+	}
+	if len(f.Exclusions) > 0 {
+		b = append(b, `,"fieldExclusions":[`...)
+		for i, x := range f.Exclusions {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `["properties",`...)
+			b = appendJSONString(b, x)
+			b = append(b, ']')
+		}
+		b = append(b, ']')
+	}
+	if st.selected != nil && *st.selected {
+		sel := false
+		if v := st.fields[f.Name]; v != nil {
+			sel = *v
+		}
+		b = append(b, `,"selected":`...)
+		b = strconv.AppendBool(b, sel)
+	}
+	return append(b, '}')
+}
+
+func appendJSONString(b []byte, s string) []byte {
+	q, _ := json.Marshal(s)
+	return append(b, q...)
 }
 
 // metadataUpdate is one parsed entry of PUT …/streams/metadata.
@@ -411,6 +477,7 @@ func (s *Server) updateMetadata(w http.ResponseWriter, r *http.Request, acct int
 		}
 	}
 	for orig, next := range staged {
+		next.fieldsSent = false
 		*orig = *next
 	}
 	writeJSON(w, http.StatusOK, map[string]int{"status": 200})
@@ -437,6 +504,11 @@ func applyMetadata(st *stream, entries []metadataJSON, database bool) string {
 			}
 		case len(e.Breadcrumb) == 2 && e.Breadcrumb[0] == "properties" && st.field(e.Breadcrumb[1]) != nil:
 			f := st.field(e.Breadcrumb[1])
+			for k := range e.Metadata {
+				if k != "selected" {
+					return fmt.Sprintf("only selected can be set on a field (%s of %s)", k, st.tap)
+				}
+			}
 			v, sent := e.Metadata["selected"]
 			if !sent {
 				continue
@@ -452,6 +524,9 @@ func applyMetadata(st *stream, entries []metadataJSON, database bool) string {
 				delete(st.fields, f.Name)
 			} else {
 				st.fields[f.Name] = &b
+			}
+			if ok && b {
+				st.fieldsSent = true
 			}
 		default:
 			return fmt.Sprintf("invalid breadcrumb for %s: [%s]", st.tap, strings.Join(e.Breadcrumb, " "))
@@ -523,7 +598,14 @@ func checkReplication(st *stream) string {
 	if method == "INCREMENTAL" && st.def.ForcedReplicationMethod == "" && st.key == "" {
 		return fmt.Sprintf("replication-method INCREMENTAL requires a replication-key for %s", st.tap)
 	}
-	if st.def.IsView && st.selected != nil && *st.selected && len(st.viewKeys) == 0 {
+	selected := st.selected != nil && *st.selected
+	if st.fieldsSent && !selected {
+		return fmt.Sprintf("to select fields of %s the stream must be selected", st.tap)
+	}
+	if !selected {
+		return ""
+	}
+	if st.def.IsView && len(st.viewKeys) == 0 {
 		return fmt.Sprintf("view-key-properties are required to select the view %s", st.tap)
 	}
 	return ""

@@ -35,3 +35,7 @@ func NewEngine(opts EngineOptions) *Engine {
 // TypeName returns the display name of a source or destination type, with
 // the partner's overrides.
 func (e *Engine) TypeName(typ string) string { return e.texts.TypeName(typ) }
+
+// OptionLabel returns the label of a property's option, with the partner's
+// overrides, e.g. OptionLabel("frequency_in_minutes", "60") is "Every hour".
+func (e *Engine) OptionLabel(name, value string) string { return e.texts.optionLabel(name, value) }

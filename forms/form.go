@@ -37,6 +37,8 @@ const (
 	WidgetCheckbox Widget = "checkbox" // a checkbox submitting "true"
 	WidgetRows     Widget = "rows"     // a repeatable group of Rows with add/remove buttons
 	WidgetReadOnly Widget = "readonly" // a read-only text input showing Value
+	WidgetObject   Widget = "object"   // a fieldset of Members, sent as one JSON object
+	WidgetFile     Widget = "file"     // a key file: a file upload with a paste alternative, sent as a JSON object
 )
 
 // Credential choices offered when a credential is already saved (edit mode).
@@ -54,7 +56,15 @@ const (
 	ActionRemove = "_remove"
 	// ChoicePrefix prefixes the name of a saved credential's radio buttons: "_choice.NAME".
 	ChoicePrefix = "_choice."
+	// FilePrefix prefixes the name of a key file's upload input: "_file.NAME".
+	// The page puts the uploaded file's content under that name in the
+	// values given to Decode (at most MaxFileBytes+1 bytes of it); the paste
+	// alternative is the textarea NAME.
+	FilePrefix = "_file."
 )
+
+// MaxFileBytes bounds a key file: a service account key is 2–3 KB.
+const MaxFileBytes = 64 << 10
 
 // BuildOptions say which form to build.
 type BuildOptions struct {
@@ -86,6 +96,7 @@ type Form struct {
 	extra   []ErrorItem // errors of the page's own fields
 	action  action
 	engine  *Engine
+	keeper  Keeper // seals typed secrets across a re-render; nil drops them
 }
 
 // Group is a fieldset of the form.
@@ -99,6 +110,8 @@ type Group struct {
 	Switch *Field
 	// Collapsible groups are drawn as a closed <details> (advanced settings).
 	Collapsible bool
+	// Hint explains the group, when it needs it (advanced settings have defaults).
+	Hint string
 	// Fields are the group's fields, the switch excepted.
 	Fields []*Field
 }
@@ -165,15 +178,85 @@ type Field struct {
 	Saved            bool
 	CredentialChoice string
 	CanClear         bool
+	// Kept is set when a secret typed in an earlier submission is carried,
+	// sealed, in the hidden input SealedName() with the value Sealed; the
+	// page offers to keep it (CredentialChoice ChoiceTyped) or replace it.
+	Kept   bool
+	Sealed string
 	// Monospace asks for a fixed-width font (keys, certificates).
 	Monospace bool
 	// Error is the message shown next to the field; empty when valid.
 	Error string
+	// Detail is Stitch's own words about the error, shown below it, when Stitch gave them.
+	Detail string
+	// RequiredWhenOn fields are needed once their group's switch (an SSH
+	// tunnel) is on; Decode then asks for them.
+	RequiredWhenOn bool
+	// Members are the sub-fields of an object (WidgetObject), named NAME.SUB.
+	Members []*Field
+	// Accept lists the file types a key file upload offers (WidgetFile).
+	Accept string
 
 	prop   connect.Property
 	spec   *spec
 	text   FieldText
 	column *column // set on the cells of a row
+	member string  // set on the members of an object: the member's own name
+}
+
+// FileName is the input name of a key file's upload (WidgetFile).
+func (f *Field) FileName() string { return FilePrefix + f.Name }
+
+// PasteID is the id of a key file's paste alternative (WidgetFile).
+func (f *Field) PasteID() string { return f.ID + "-paste" }
+
+// MemberSwitch splits an object's members into the checkbox that turns the
+// others on (an SSH tunnel's "ssh") and the others; sw is nil when there is none.
+func (f *Field) MemberSwitch() (sw *Field, rest []*Field) {
+	if len(f.Members) > 1 && f.Members[0].Widget == WidgetCheckbox && switchNames[f.Members[0].member] {
+		return f.Members[0], f.Members[1:]
+	}
+	return nil, f.Members
+}
+
+// SoleObject returns the group's field when it is its only one and an
+// object: the page then draws the object's fieldset as the group's.
+func (g *Group) SoleObject() *Field {
+	if g.Switch == nil && len(g.Fields) == 1 && g.Fields[0].Widget == WidgetObject {
+		return g.Fields[0]
+	}
+	return nil
+}
+
+// Multipart reports whether the form has a file upload: the page's <form>
+// then needs enctype="multipart/form-data".
+func (f *Form) Multipart() bool {
+	for _, fld := range f.fields {
+		if hasFile(fld) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasFile(fld *Field) bool {
+	if fld.Widget == WidgetFile {
+		return true
+	}
+	for _, m := range fld.Members {
+		if hasFile(m) {
+			return true
+		}
+	}
+	return false
+}
+
+// walk calls fn for fld and each of its members, depth first.
+func walk(fld *Field, fn func(*Field)) {
+	fn(fld)
+	for _, m := range fld.Members {
+		walk(m, fn)
+	}
 }
 
 // HintID is the id of the field's hint.
@@ -198,6 +281,11 @@ func (f *Field) DescribedBy() string {
 func (f *Field) HasErrors() bool {
 	if f.Error != "" {
 		return true
+	}
+	for _, m := range f.Members {
+		if m.HasErrors() {
+			return true
+		}
 	}
 	for _, r := range f.Rows {
 		for _, c := range r.Cells {
@@ -250,7 +338,7 @@ func (e *Engine) Build(sourceType string, step connect.Step, current map[string]
 		if len(list) == 0 {
 			continue
 		}
-		g := &Group{ID: id, Legend: e.texts.groupLegend(id), Collapsible: id == groupAdvanced}
+		g := &Group{ID: id, Legend: e.texts.groupLegend(id), Collapsible: id == groupAdvanced, Hint: groupHints[id]}
 		sortFields(list)
 		for _, fld := range list {
 			if g.Switch == nil && isSwitch(id, fld) {
@@ -266,6 +354,7 @@ func (e *Engine) Build(sourceType string, step connect.Step, current map[string]
 		f.Groups = append(f.Groups, g)
 	}
 	f.assignIDs()
+	f.markSwitched()
 	return f
 }
 
@@ -273,6 +362,9 @@ func (e *Engine) Build(sourceType string, step connect.Step, current map[string]
 func placement(p connect.Property, opts BuildOptions) (string, bool) {
 	switch p.Kind() {
 	case connect.PropertyUserProvided, connect.PropertyUserProvidedImmutable:
+		if !p.IsRequired && isAdvanced(p.Name) {
+			return groupAdvanced, true // rarely needed: the default is explained there
+		}
 		return groupByName(p.Name), true
 	case connect.PropertyUserProvidedAdvanced:
 		return groupAdvanced, true
@@ -320,13 +412,7 @@ func sortFields(list []*Field) {
 			}
 			return 1
 		}
-		oa, ob := wellKnownOrder[a.Name], wellKnownOrder[b.Name]
-		if oa == 0 {
-			oa = len(wellKnownOrder) + 1
-		}
-		if ob == 0 {
-			ob = len(wellKnownOrder) + 1
-		}
+		oa, ob := wellKnownRank(a.Name), wellKnownRank(b.Name)
 		return cmp.Or(cmp.Compare(oa, ob), strings.Compare(a.Name, b.Name))
 	})
 }
@@ -335,7 +421,8 @@ func sortFields(list []*Field) {
 func (e *Engine) field(f *Form, p connect.Property, diagnostics bool) *Field {
 	sp := e.schema.get(p.JSONSchema)
 	txt := e.texts.fieldText(f.Type, p.Name)
-	saved := p.Provided || hasValue(f.current[p.Name])
+	cur := f.current[p.Name]
+	saved := p.Provided || hasValue(cur)
 	fld := &Field{
 		Name: p.Name, Label: txt.Label, Hint: txt.Hint, Placeholder: txt.Placeholder,
 		Credential: p.IsCredential, Optional: !p.IsRequired,
@@ -347,25 +434,62 @@ func (e *Engine) field(f *Form, p connect.Property, diagnostics bool) *Field {
 		e.readOnly(f, fld, diagnostics)
 		return fld
 	}
-	e.widget(f, fld)
-	if fld.Credential {
-		fld.Value = ""
-		fld.Autocomplete = "new-password"
-		if fld.Widget == WidgetTextarea {
-			fld.Autocomplete = "off" // new-password is for password inputs only
-		}
-		if f.opts.Edit && p.Provided {
-			fld.Saved = true
-			fld.CredentialChoice = ChoiceKeep
-			fld.CanClear = !p.IsRequired
-		}
-	}
+	e.widget(f, fld, cur)
+	e.secret(f, fld)
 	return fld
 }
 
-// widget picks the control of an editable field and its initial value.
-func (e *Engine) widget(f *Form, fld *Field) {
-	sp, cur := fld.spec, f.current[fld.Name]
+// secret makes a credential's field a secret one: never pre-filled, masked,
+// and on edit offering keep, replace or clear. A key file is a credential
+// (it holds a private key) whatever the card says; a username is not a
+// secret even where the card marks it as a credential, so it is shown as
+// typed (on edit Stitch does not return it, so keep/replace still applies).
+func (e *Engine) secret(f *Form, fld *Field) {
+	if fld.Widget == WidgetFile {
+		fld.Credential = true
+	}
+	provided := f.opts.Edit && fld.prop.Provided
+	if !fld.Credential {
+		return
+	}
+	if unmasked[fld.baseName()] && fld.Widget == WidgetInput && !provided {
+		fld.Credential, fld.Autocomplete = false, "username"
+		return
+	}
+	fld.Value = ""
+	fld.Autocomplete = "new-password"
+	switch fld.Widget {
+	case WidgetTextarea, WidgetFile:
+		fld.Autocomplete = "off" // new-password is for password inputs only
+	case WidgetInput:
+		if unmasked[fld.baseName()] {
+			fld.Autocomplete = "username"
+		} else {
+			fld.InputType, fld.InputMode = "password", ""
+		}
+	}
+	if provided {
+		fld.Saved = true
+		fld.CredentialChoice = ChoiceKeep
+		fld.CanClear = !fld.prop.IsRequired
+	}
+}
+
+// baseName is the property's own name: the member's name in an object.
+func (f *Field) baseName() string {
+	if f.member != "" {
+		return f.member
+	}
+	return f.Name
+}
+
+// widget picks the control of an editable field and its initial value; cur
+// is the saved value, or nil (then a new form shows the catalog's default).
+func (e *Engine) widget(f *Form, fld *Field, cur any) {
+	sp := fld.spec
+	if cur == nil && !f.opts.Edit && fld.text.Default != "" {
+		cur = fld.text.Default
+	}
 	fld.Widget, fld.InputType = WidgetInput, "text"
 	switch sp.format {
 	case formatSelect:
@@ -403,15 +527,69 @@ func (e *Engine) widget(f *Form, fld *Field) {
 		fld.Widget = WidgetRows
 		fld.AddLabel = "Add another"
 		fld.Rows = e.rows(f, fld, cur)
+	case formatObject:
+		if isKeyFile(fld.baseName()) {
+			fld.Widget, fld.Monospace, fld.Accept = WidgetFile, true, ".json,application/json"
+			return
+		}
+		fld.Widget = WidgetObject
+		e.members(f, fld, cur)
+	case formatKeyFile:
+		fld.Widget, fld.Monospace, fld.Accept = WidgetFile, true, ".json,application/json"
 	default:
 		fld.Value = display(cur)
+		if sp.format == formatText && switchNames[fld.baseName()] {
+			// "true" or "false" in a plain string (Databricks' ssh_config.ssh).
+			fld.Widget, fld.Value, fld.Checked = WidgetCheckbox, "", truthy(cur)
+		}
 	}
 	if fld.Widget == WidgetInput && isMultiline(fld.Name) {
 		fld.Widget, fld.InputType, fld.InputMode, fld.Monospace = WidgetTextarea, "", "", true
 	}
-	if fld.Credential && fld.Widget == WidgetInput {
-		fld.InputType, fld.InputMode = "password", ""
+}
+
+// members builds the sub-fields of an object from its saved value.
+func (e *Engine) members(f *Form, parent *Field, cur any) {
+	obj := objectValue(cur)
+	for i := range parent.spec.members {
+		c := &parent.spec.members[i]
+		txt := e.texts.memberText(f.Type, parent.Name, c.name)
+		m := &Field{
+			Name: parent.Name + "." + c.name, Label: txt.Label, Hint: txt.Hint, Placeholder: txt.Placeholder,
+			Credential: looksSecret(c.name), Optional: !c.required,
+			Required: c.required && parent.prop.IsRequired,
+			prop:     connect.Property{Name: c.name, IsRequired: c.required && parent.prop.IsRequired},
+			spec:     c.spec, text: txt, member: c.name,
+		}
+		var v any
+		if obj != nil {
+			v = obj[c.name]
+		}
+		e.widget(f, m, v)
+		e.secret(f, m)
+		parent.Members = append(parent.Members, m)
 	}
+	if sw, rest := parent.MemberSwitch(); sw != nil {
+		for _, m := range rest {
+			if m.Widget != WidgetCheckbox && !m.Credential {
+				m.Optional, m.RequiredWhenOn = false, true
+			}
+		}
+	}
+}
+
+// objectValue reads a saved object, which may come back JSON-encoded in a string.
+func objectValue(v any) map[string]any {
+	switch v := v.(type) {
+	case map[string]any:
+		return v
+	case string:
+		var m map[string]any
+		if json.Unmarshal([]byte(v), &m) == nil {
+			return m
+		}
+	}
+	return nil
 }
 
 // isMultiline names the properties that hold keys, certificates or JSON documents.
@@ -456,7 +634,7 @@ func (e *Engine) readOnly(f *Form, fld *Field, diagnostics bool) {
 		fld.Value = e.texts.optionLabel(fld.Name, display(cur))
 	case fld.spec.format == formatDate:
 		fld.Value = dateValue(display(cur))
-	case fld.spec.format == formatLines || fld.spec.format == formatRows:
+	case fld.spec.format == formatLines || fld.spec.format == formatRows || fld.spec.format == formatObject:
 		b, _ := json.Marshal(cur)
 		fld.Value = string(b)
 	default:
@@ -517,6 +695,11 @@ func (f *Form) assignIDs() {
 		fld.ID = used.add(safeID(fld.Name))
 	}
 	for _, fld := range f.fields {
+		for _, m := range fld.Members {
+			walk(m, func(m *Field) { m.ID = used.add(safeID(m.Name)) })
+		}
+	}
+	for _, fld := range f.fields {
 		if fld.Widget == WidgetRows {
 			f.renumber(fld, &used)
 		}
@@ -562,7 +745,7 @@ func safeID(name string) string {
 // derivedIDs are the suffixes of the ids derived from a field's id (HintID,
 // ErrorID and the radios of a saved credential). No suffix ends another, so
 // two derived ids are equal only when their field ids are.
-var derivedIDs = [...]string{"-hint", "-error", "-keep", "-replace", "-clear"}
+var derivedIDs = [...]string{"-hint", "-error", "-keep", "-replace", "-clear", "-typed", "-paste", "-status"}
 
 // idSet hands out element ids that are unique together with the ids derived from them.
 type idSet struct {

@@ -2,6 +2,7 @@ package forms
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,6 +25,7 @@ const (
 	valueBoolean                      // a JSON boolean
 	valueStringArray                  // a JSON array of strings, one per line
 	valueObjectArray                  // a JSON array of objects, one per row
+	valueObject                       // a JSON object: a fieldset of members, or a key file
 )
 
 // format is what a value looks like, which picks the widget, the parsing and the message.
@@ -43,6 +45,8 @@ const (
 	formatPattern                // another pattern
 	formatLines                  // array of strings
 	formatRows                   // array of objects
+	formatObject                 // object with properties: a fieldset of its members
+	formatKeyFile                // object without usable properties: a JSON document (key file)
 )
 
 // datePattern is the start_date pattern of the report cards.
@@ -55,6 +59,8 @@ const (
 	maxColumns     = 20
 	maxCacheSize   = 4096
 	maxPatternSize = 4096
+	// maxObjectDepth bounds nested objects drawn as fieldsets; deeper ones are JSON documents.
+	maxObjectDepth = 3
 )
 
 // spec is what the engine learnt from one json_schema text. It is shared by
@@ -64,6 +70,7 @@ type spec struct {
 	value     valueKind
 	options   []string // formatSelect
 	columns   []column // formatRows
+	members   []column // formatObject, in the order shown
 	schema    *jsonschema.Schema
 	quick     *quick // nil unless the schema has one of the simplest shapes
 	jsonBool  bool   // the schema wants a JSON boolean, not the strings "true"/"false"
@@ -210,6 +217,8 @@ func learn(r *rawSchema, depth int) *spec {
 		s.format, s.value = formatDecimal, valueNumber
 	case r.is("array"):
 		learnArray(r, s, depth)
+	case r.is("object") || len(r.types()) == 0 && len(r.Properties) > 0:
+		learnObject(r, s, depth)
 	case len(r.Enum) > 0:
 		learnEnum(r, s)
 	case r.Pattern != "":
@@ -259,6 +268,43 @@ func learnArray(r *rawSchema, s *spec, depth int) {
 			}
 		}
 		s.columns = append(s.columns, column{name: n, required: slices.Contains(r.Items.Required, n), spec: cs})
+	}
+}
+
+// learnObject makes an object with a few properties a fieldset of its
+// members, and any other object a JSON document (a key file).
+func learnObject(r *rawSchema, s *spec, depth int) {
+	s.format, s.value = formatKeyFile, valueObject
+	if len(r.Properties) == 0 || len(r.Properties) > maxColumns || depth >= maxObjectDepth {
+		return
+	}
+	names := make([]string, 0, len(r.Properties))
+	for n, sub := range r.Properties {
+		if sub == nil || n == "" {
+			return // a member without a schema: the object is not drawable
+		}
+		names = append(names, n)
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		ra, rb := slices.Contains(r.Required, a), slices.Contains(r.Required, b)
+		if ra != rb {
+			if ra {
+				return -1
+			}
+			return 1
+		}
+		oa, ob := wellKnownRank(a), wellKnownRank(b)
+		return cmp.Or(cmp.Compare(oa, ob), strings.Compare(a, b))
+	})
+	s.format = formatObject
+	for _, n := range names {
+		sub := r.Properties[n]
+		ms := learn(sub, depth+1)
+		if ms.format == formatRows {
+			ms = &spec{format: formatKeyFile, value: valueObject} // rows in a fieldset: a JSON document
+		}
+		ms.jsonBool = ms.value == valueBoolean && sub.is("boolean")
+		s.members = append(s.members, column{name: n, required: slices.Contains(r.Required, n), spec: ms})
 	}
 }
 

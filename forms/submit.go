@@ -74,10 +74,13 @@ func (f *Form) Errors() []ErrorItem {
 			out = append(out, e)
 		}
 	}
-	for _, fld := range f.fields {
-		if fld.Error != "" {
-			out = append(out, ErrorItem{ID: fld.ID, Message: fld.Error})
-		}
+	for _, top := range f.fields {
+		walk(top, func(fld *Field) {
+			if fld.Error != "" {
+				out = append(out, ErrorItem{ID: fld.ID, Message: fld.Error})
+			}
+		})
+		fld := top
 		for _, r := range fld.Rows {
 			for _, c := range r.Cells {
 				if c.Error != "" {
@@ -124,6 +127,7 @@ func (f *Form) Decode(values url.Values) (map[string]any, bool) {
 		}
 		props[fld.Name] = v
 	}
+	f.requireSwitched()
 	if f.action.kind != "" {
 		// A row was added or removed: show the form again without judging it.
 		for _, fld := range f.fields {
@@ -135,7 +139,10 @@ func (f *Form) Decode(values url.Values) (map[string]any, bool) {
 }
 
 func clearErrors(fld *Field) {
-	fld.Error = ""
+	fld.Error, fld.Detail = "", ""
+	for _, m := range fld.Members {
+		clearErrors(m)
+	}
 	for _, r := range fld.Rows {
 		for _, c := range r.Cells {
 			c.Error = ""
@@ -172,11 +179,18 @@ func splitIndex(s string) (string, int, bool) {
 // decodeField reads one field; set is false when nothing is to be sent.
 func (f *Form) decodeField(fld *Field, values url.Values) (any, bool) {
 	raw := strings.TrimSpace(values.Get(fld.Name))
+	if fld.Widget == WidgetFile {
+		if file := strings.TrimSpace(values.Get(fld.FileName())); file != "" {
+			raw = file // an uploaded file wins over the paste box
+		}
+	}
 	switch {
 	case fld.Widget == WidgetCheckbox:
 		return f.decodeCheckbox(fld, values)
 	case fld.Widget == WidgetRows:
 		return f.decodeRows(fld, values)
+	case fld.Widget == WidgetObject:
+		return f.decodeObject(fld, values)
 	case fld.Credential:
 		return f.decodeCredential(fld, values, raw)
 	}
@@ -206,6 +220,10 @@ func (f *Form) decodeField(fld *Field, values url.Values) (any, bool) {
 		fld.Error = fld.invalidMessage()
 		return nil, false
 	}
+	if msg := fld.portProblem(raw); msg != "" {
+		fld.Error = msg
+		return nil, false
+	}
 	return v, true
 }
 
@@ -218,6 +236,9 @@ func (f *Form) decodeCheckbox(fld *Field, values url.Values) (any, bool) {
 	}
 	fld.Checked = checked
 	was, hadValue := f.current[fld.Name]
+	if !hadValue && !f.opts.Edit && fld.text.Default != "" {
+		was, hadValue = fld.text.Default, true // turning a default off must be sent
+	}
 	if !checked && !fld.prop.IsRequired && (!hadValue || !truthy(was)) && !fld.prop.Provided {
 		return nil, false // never set, still off: leave Stitch's default alone
 	}
@@ -229,8 +250,20 @@ func (f *Form) decodeCheckbox(fld *Field, values url.Values) (any, bool) {
 
 func (f *Form) decodeCredential(fld *Field, values url.Values, raw string) (any, bool) {
 	fld.Value = "" // never echo a secret
+	fld.Kept, fld.Sealed = false, ""
+	choice := values.Get(fld.ChoiceName())
+	if sealed := values.Get(fld.SealedName()); sealed != "" && (choice == ChoiceTyped || choice == "" && raw == "") {
+		// The user kept the secret typed in an earlier submission.
+		v, ok := f.openKept(fld, sealed)
+		if !ok {
+			if fld.Saved {
+				fld.CredentialChoice = ChoiceReplace
+			}
+			return nil, false
+		}
+		raw, choice = v, ChoiceReplace
+	}
 	if fld.Saved {
-		choice := values.Get(fld.ChoiceName())
 		switch choice {
 		case ChoiceReplace, ChoiceClear:
 		default:
@@ -256,11 +289,21 @@ func (f *Form) decodeCredential(fld *Field, values url.Values, raw string) (any,
 		}
 		return nil, false
 	}
+	if fld.Widget == WidgetFile {
+		v, msg := fld.parseKeyFile(raw)
+		if msg != "" {
+			fld.Error = msg
+			return nil, false
+		}
+		f.keep(fld, raw)
+		return v, true
+	}
 	v, ok := convert(fld, raw)
 	if !ok || !fld.valid(v) {
 		fld.Error = fld.invalidMessage()
 		return nil, false
 	}
+	f.keep(fld, raw)
 	return v, true
 }
 
@@ -558,13 +601,6 @@ func article(label string) string {
 		return "an " + label
 	}
 	return "a " + label
-}
-
-// OptionLabel returns the built-in label of a property's option, e.g.
-// OptionLabel("frequency_in_minutes", "60") is "Every hour".
-func OptionLabel(name, value string) string {
-	var t *Texts
-	return t.optionLabel(name, value)
 }
 
 func allDigits(s string) bool {

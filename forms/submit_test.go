@@ -54,7 +54,7 @@ func TestWidgetDecodeAndValidate(t *testing.T) {
 		{"date missing", prop("start_date", "user_provided", true, false, dateSchema), url.Values{}, nil, "Enter the date to replicate from, like 2024-01-31"},
 		{"date-time", prop("anchor_time", "user_provided", false, false, `{"type":"string","format":"date-time"}`), url.Values{"anchor_time": {"2024-01-31T09:30"}}, "2024-01-31T09:30:00Z", ""},
 		{"port", prop("port", "user_provided", true, false, portSchema), url.Values{"port": {"3306"}}, "3306", ""},
-		{"port letters", prop("port", "user_provided", true, false, portSchema), url.Values{"port": {"33o6"}}, nil, "Enter a port number, like 3306"},
+		{"port letters", prop("port", "user_provided", true, false, portSchema), url.Values{"port": {"33o6"}}, nil, "Enter a port number between 1 and 65535"},
 		{"numeric other", prop("page_size", "user_provided", false, false, `{"type":"string","pattern":"^\\d+$"}`), url.Values{"page_size": {"ten"}}, nil, "Enter a whole number, like 30"},
 		{"integer type", prop("limit", "user_provided", false, false, `{"type":"integer"}`), url.Values{"limit": {"12"}}, json.Number("12"), ""},
 		{"host name", prop("host", "user_provided", true, false, hostSchema), url.Values{"host": {"db.example.com"}}, "db.example.com", ""},
@@ -241,7 +241,7 @@ func TestAPIErrors(t *testing.T) {
 	f := build(prop("port", "user_provided", true, false, portSchema), prop("host", "user_provided", true, false, hostSchema))
 	f.AddAPIErrors([]string{"port", "not_on_form"}, "properties do not match schema")
 	errs := f.Errors()
-	if len(errs) != 1 || errs[0].ID != "port" || errs[0].Message != "Enter a port number, like 3306" {
+	if len(errs) != 1 || errs[0].ID != "port" || errs[0].Message != "Enter a port number between 1 and 65535" {
 		t.Fatalf("got %+v", errs)
 	}
 	f = build(prop("port", "user_provided", true, false, portSchema))
@@ -261,14 +261,14 @@ func TestAPIErrors(t *testing.T) {
 func TestTypeNamesAndHumanize(t *testing.T) {
 	cases := map[string]string{"platform.hubspot": "HubSpot", "platform.s3-csv": "Amazon S3 CSV", "bigquery_v2": "Google BigQuery", "platform.made-up-thing": "Made Up Thing"}
 	for typ, want := range cases {
-		if got := TypeName(typ); got != want {
+		if got := builtinTypeName(typ); got != want {
 			t.Errorf("TypeName(%s): got %q, want %q", typ, got, want)
 		}
 	}
 	if got := Humanize("filter_dbs"); got != "Filter dbs" {
 		t.Errorf("Humanize: got %q", got)
 	}
-	if got := OptionLabel("frequency_in_minutes", "1440"); got != "Once a day" {
+	if got := NewEngine(EngineOptions{}).OptionLabel("frequency_in_minutes", "1440"); got != "Once a day" {
 		t.Errorf("OptionLabel: got %q", got)
 	}
 }

@@ -22,6 +22,9 @@ type FieldText struct {
 	Required string `json:"required,omitempty"`
 	// Invalid is the message shown when a value does not match its schema.
 	Invalid string `json:"invalid,omitempty"`
+	// Default is the value a new form starts with ("5432", "none", "true"
+	// for a checkbox); the user can change it.
+	Default string `json:"default,omitempty"`
 }
 
 // Texts are a partner's overrides of the built-in words, loaded from a JSON
@@ -77,12 +80,14 @@ func (t *Texts) TypeName(typ string) string {
 			return n
 		}
 	}
-	return TypeName(typ)
+	return builtinTypeName(typ)
 }
 
-// TypeName returns the display name of a source or destination type, such as
-// "HubSpot" for "platform.hubspot", or a humanised type when it is unknown.
-func TypeName(typ string) string {
+// builtinTypeName returns the built-in display name of a source or
+// destination type, such as "HubSpot" for "platform.hubspot", or a humanised
+// type when it is unknown. Pages use Engine.TypeName, which applies the
+// partner's texts first.
+func builtinTypeName(typ string) string {
 	if n, ok := typeNames[typ]; ok {
 		return n
 	}
@@ -110,6 +115,20 @@ func (t *Texts) fieldText(typ, name string) FieldText {
 	return out
 }
 
+// memberText resolves the words of an object's member: those written for
+// "PARENT.SUB" first, then those of the name SUB.
+func (t *Texts) memberText(typ, parent, name string) FieldText {
+	full := parent + "." + name
+	var out FieldText
+	if t != nil {
+		out = mergeText(out, t.Fields[typ][full])
+		out = mergeText(out, t.Fields[anyType][full])
+	}
+	out = mergeText(out, builtinTypeFields[typ][full])
+	out = mergeText(out, builtinFields[full])
+	return mergeText(out, t.fieldText(typ, name))
+}
+
 func mergeText(dst, src FieldText) FieldText {
 	if dst.Label == "" {
 		dst.Label = src.Label
@@ -125,6 +144,9 @@ func mergeText(dst, src FieldText) FieldText {
 	}
 	if dst.Invalid == "" {
 		dst.Invalid = src.Invalid
+	}
+	if dst.Default == "" {
+		dst.Default = src.Default
 	}
 	return dst
 }

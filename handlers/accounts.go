@@ -39,6 +39,17 @@ const accountStateKey = "acct_state"
 // errPartnerConfig marks an operator problem: Stitch rejected the partner credentials.
 var errPartnerConfig = errors.New("stitch rejected the partner credentials")
 
+// fixedAccount keeps a launch session on the account the partner chose:
+// creating, connecting or switching accounts is not offered in a widget.
+func fixedAccount(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if inLaunch(c) {
+			return redirect(c, "/")
+		}
+		return next(c)
+	}
+}
+
 // New handles GET /account/new.
 func (h *Accounts) New(c echo.Context) error {
 	m := views.AccountNewPage{Base: h.base(c, "Create your Stitch account", ""), Form: views.SimpleForm{Values: map[string]string{}}}
@@ -123,7 +134,21 @@ func validEmail(s string) bool {
 
 // Connect handles GET /account/connect: send the user to Stitch's OAuth
 // authorization page with a state bound to the session.
+//
+// Stitch's consent page refuses to be framed: asked from inside an iframe
+// (Sec-Fetch-Dest: iframe), it answers with a page whose button continues in
+// the top-level window, where the state is then set in the right session.
 func (h *Accounts) Connect(c echo.Context) error {
+	if c.Request().Header.Get("Sec-Fetch-Dest") == "iframe" {
+		return render(c, http.StatusOK, views.Notice(views.NoticePage{
+			Base:        h.base(c, "Connect your Stitch account", ""),
+			Heading:     "Connect your Stitch account in a full window",
+			Message:     "Stitch's sign-in page cannot be shown inside another website. Continue in the full window; you will come back here when you are done.",
+			ActionURL:   "/account/connect",
+			ActionLabel: "Continue to Stitch",
+			ActionTop:   true,
+		}))
+	}
 	state := randomToken(24)
 	sessionOf(c).Set(accountStateKey, state)
 	q := url.Values{}
@@ -145,7 +170,14 @@ func (h *Accounts) Callback(c echo.Context) error {
 	want := s.Take(accountStateKey)
 	got := c.QueryParam("state")
 	ctx := c.Request().Context()
-	if want == "" || got == "" || got != want || (h.States != nil && !h.States.Use(ctx, "acct:"+got)) {
+	valid := want != "" && got == want
+	if valid {
+		var err error
+		if valid, err = useOnce(ctx, h.States, "acct:"+got); err != nil {
+			return err // the store is down: say so, not "old or already used"
+		}
+	}
+	if !valid {
 		h.Log.Warn("account oauth callback with a missing, mismatched or reused state")
 		return render(c, http.StatusBadRequest, views.OAuthDenied(views.OAuthDeniedPage{
 			Base:     h.base(c, "We could not connect your account", ""),
@@ -187,9 +219,20 @@ func (h *Accounts) Callback(c echo.Context) error {
 	return redirect(c, "/")
 }
 
-// Disconnect handles POST /account/disconnect: forget the account in this browser.
+// Disconnect handles POST /account/disconnect: forget the account in this
+// browser. In a widget there is no sign-in to return to: the session ends,
+// and the partner's page is told the user left (onramp:close).
 func (h *Accounts) Disconnect(c echo.Context) error {
 	s := sessionOf(c)
+	if inLaunch(c) {
+		base := h.base(c, "You have left Onramp", "", Event{Type: "onramp:close", Data: map[string]any{"reason": "cancelled"}})
+		base.Widget = true
+		s.Clear()
+		return render(c, http.StatusOK, views.Notice(views.NoticePage{
+			Base: base, Heading: "You have left Onramp",
+			Message: "Go back to the application to continue.", Close: true,
+		}))
+	}
 	s.Clear()
 	s.SetFlash(FlashInfo, "You are signed out of Onramp. Your Stitch account and its access token stay valid at Stitch; revoke access in your Stitch account settings if you want to.")
 	return redirect(c, "/")

@@ -9,7 +9,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/onramp/onramp/connect"
-	"github.com/onramp/onramp/forms"
 	"github.com/onramp/onramp/views"
 )
 
@@ -28,7 +27,7 @@ func (h *Catalog) SourceTypes(c echo.Context) error {
 	}
 	q := strings.TrimSpace(c.QueryParam("q"))
 	m := views.SourceTypesPage{Base: h.base(c, "Add a source", "sources"), Query: q}
-	all := sourceTypeItems(cards)
+	all := h.sourceTypeItems(cards)
 	m.Total = len(all)
 	for _, it := range all {
 		if q == "" || strings.Contains(it.Search, strings.ToLower(q)) {
@@ -39,13 +38,13 @@ func (h *Catalog) SourceTypes(c echo.Context) error {
 }
 
 // sourceTypeItems turns usable report cards into catalog entries, by name.
-func sourceTypeItems(cards []connect.ReportCard) []views.SourceTypeItem {
+func (h *Catalog) sourceTypeItems(cards []connect.ReportCard) []views.SourceTypeItem {
 	items := make([]views.SourceTypeItem, 0, len(cards))
 	for _, rc := range cards {
 		if !rc.Usable() {
 			continue
 		}
-		name := forms.TypeName(rc.Type)
+		name := h.typeName(rc.Type)
 		items = append(items, views.SourceTypeItem{
 			Type:   rc.Type,
 			Name:   name,

@@ -6,11 +6,14 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/onramp/onramp/connect"
 	"github.com/onramp/onramp/forms"
+	"github.com/onramp/onramp/seal"
+	"github.com/onramp/onramp/status"
 	"github.com/onramp/onramp/views"
 )
 
@@ -29,6 +32,10 @@ type Destinations struct {
 	API   DestinationsAPI
 	Types *TypeCache
 	Forms *forms.Engine
+	// Seal keeps typed secrets across a re-rendered form.
+	Seal *seal.Sealer
+	// Claims makes a create submit single use; nil disables it.
+	Claims Claims
 }
 
 // current returns the account's destination, or nil.
@@ -56,24 +63,19 @@ func (h *Destinations) Show(c echo.Context) error {
 	}
 	m := views.DestinationPage{Base: h.base(c, "Destination", "destination")}
 	if d != nil {
-		m.Has, m.ID, m.Name, m.TypeName = true, d.ID.String(), d.Name, forms.TypeName(d.Type)
+		m.Has, m.ID, m.Name, m.TypeName = true, d.ID.String(), d.Name, h.typeName(d.Type)
 		m.Title = "Your destination"
-		if d.ReportCard.CurrentStepType == connect.StepFullyConfigured {
-			m.Status, m.StatusClass = "Connected", "ok"
-		} else {
-			m.Status, m.StatusClass = "Needs attention", "warn"
-		}
+		in := status.Input{Kind: status.Destination, Step: d.ReportCard.CurrentStepType, Deleted: d.DeletedAt != nil}
 		chk, err := h.API.DestinationLastConnectionCheck(ctx, acct.Token, d.ID)
 		switch {
 		case err == nil:
-			m.CheckState = chk.Status
+			in.Check, m.CheckState = chk.Status, chk.Status
 			switch chk.Status {
 			case connect.CheckRunning:
-				m.Check, m.Checking = "Stitch is checking the connection…", true
+				m.Check = "Stitch is checking the connection…"
 			case connect.CheckSucceeded:
 				m.Check = "The connection works."
 			case connect.CheckFailed:
-				m.Status, m.StatusClass = "Connection failed", "bad"
 				detail := checkDetail(chk)
 				m.Check = plainCheckMessage(detail)
 				if detail != "" {
@@ -84,6 +86,8 @@ func (h *Destinations) Show(c echo.Context) error {
 		default:
 			h.Log.Warn("destination connection check unavailable", "err", err)
 		}
+		st := status.Of(in)
+		m.Status, m.StatusClass, m.Checking = st.Label, st.Tone, st.Checking
 	} else {
 		m.Title = "Choose a destination"
 	}
@@ -95,7 +99,7 @@ func (h *Destinations) Show(c echo.Context) error {
 		if !rc.Usable() || (d != nil && rc.Type == d.Type) {
 			continue
 		}
-		name := forms.TypeName(rc.Type)
+		name := h.typeName(rc.Type)
 		m.Types = append(m.Types, views.SourceTypeItem{Type: rc.Type, Name: name, Detail: typeDetail(rc), URL: "/destination/new/" + url.PathEscape(rc.Type)})
 	}
 	sort.Slice(m.Types, func(i, j int) bool { return strings.ToLower(m.Types[i].Name) < strings.ToLower(m.Types[j].Name) })
@@ -115,21 +119,37 @@ func (h *Destinations) newForm(c echo.Context, acct Account) (*connect.ReportCar
 	return rc, h.Forms.Build(typ, step, nil, forms.BuildOptions{}), nil
 }
 
-func (h *Destinations) renderForm(c echo.Context, status int, f *forms.Form, action, heading, replace, replaceErr string) error {
+// destForm is what a destination form page shows besides the form.
+type destForm struct {
+	action, heading string
+	// replace names the destination the form replaces; replaceErr asks to confirm it.
+	replace, replaceErr string
+	// token makes a create submit single use; basedOn is the version an edit shows.
+	token, basedOn string
+	conflicts      []views.Conflict
+}
+
+func (h *Destinations) renderForm(c echo.Context, status int, f *forms.Form, p destForm) error {
 	m := views.SourceFormPage{
-		Base:         h.base(c, heading, "destination"),
-		Heading:      heading,
+		Base:         h.base(c, p.heading, "destination"),
+		Heading:      p.heading,
 		Intro:        "Stitch checks the connection as soon as you save. Fields are required unless marked optional.",
-		Action:       action,
+		Action:       p.action,
 		Form:         f,
+		FormToken:    p.token,
 		Submit:       "Save and check the connection",
 		CancelURL:    "/destination",
-		Replace:      replace,
-		ReplaceError: replaceErr,
+		Replace:      p.replace,
+		ReplaceError: p.replaceErr,
+		Conflicts:    p.conflicts,
 	}
-	if status != http.StatusOK {
-		m.Title = "Error: " + m.Title
+	if p.basedOn != "" {
+		m.Hidden = append(m.Hidden, views.Hidden{Name: basedOnField, Value: p.basedOn})
 	}
+	if len(p.conflicts) > 0 {
+		m.Submit = "Save my values"
+	}
+	markRetry(&m, status)
 	return render(c, status, views.SourceForm(m))
 }
 
@@ -144,62 +164,100 @@ func (h *Destinations) New(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	replace := ""
+	p := destForm{action: "/destination/new/" + url.PathEscape(rc.Type), heading: "Set up " + h.typeName(rc.Type), token: randomToken(18)}
 	if d != nil {
-		replace = forms.TypeName(d.Type)
+		p.replace = h.typeName(d.Type)
 	}
-	return h.renderForm(c, http.StatusOK, f, "/destination/new/"+url.PathEscape(rc.Type), "Set up "+forms.TypeName(rc.Type), replace, "")
+	return h.renderForm(c, http.StatusOK, f, p)
 }
 
 // Create handles POST /destination/new/:type: replace the existing
-// destination when confirmed, create the new one, show its check.
+// destination when confirmed, create the new one, show its check. The form
+// token makes it single use: a double click or a replay must not delete the
+// destination the first submit just created.
 func (h *Destinations) Create(c echo.Context) error {
 	acct := mustAccount(c)
 	ctx := c.Request().Context()
+	token := c.FormValue(formTokenField)
+	if token == "" {
+		token = randomToken(18)
+	}
+	if h.Claims != nil {
+		if id, err := h.Claims.Result(ctx, token); err != nil {
+			return err
+		} else if id != "" {
+			sessionOf(c).SetFlash(FlashInfo, "This destination was already saved when you first sent the form. Here it is.")
+			return redirect(c, "/destination")
+		}
+	}
 	rc, f, err := h.newForm(c, acct)
 	if err != nil {
 		return err
 	}
+	f.KeepSecrets(keeperFor(c, h.Seal))
 	d, err := h.current(ctx, acct)
 	if err != nil {
 		return err
 	}
-	replace := ""
+	p := destForm{action: "/destination/new/" + url.PathEscape(rc.Type), heading: "Set up " + h.typeName(rc.Type), token: token}
 	if d != nil {
-		replace = forms.TypeName(d.Type)
+		p.replace = h.typeName(d.Type)
 	}
-	action, heading := "/destination/new/"+url.PathEscape(rc.Type), "Set up "+forms.TypeName(rc.Type)
 	values, err := c.FormParams()
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest)
 	}
 	props, ok := f.Decode(values)
 	if kind, _, _ := f.Action(); kind != "" {
-		return h.renderForm(c, http.StatusOK, f, action, heading, replace, "")
+		return h.renderForm(c, http.StatusOK, f, p)
 	}
-	replaceErr := ""
 	if d != nil && values.Get("confirm_replace") != "yes" {
-		replaceErr = "Confirm that you want to replace " + replace
-		f.AddError("confirm_replace", replaceErr)
+		p.replaceErr = "Confirm that you want to replace " + p.replace
+		f.AddError("confirm_replace", p.replaceErr)
 		ok = false
 	}
 	if !ok {
-		return h.renderForm(c, http.StatusUnprocessableEntity, f, action, heading, replace, replaceErr)
+		return h.renderForm(c, http.StatusUnprocessableEntity, f, p)
+	}
+	if h.Claims != nil {
+		claimed, err := h.Claims.Claim(ctx, token)
+		if err != nil {
+			return err
+		}
+		if !claimed {
+			if id, err := waitResult(ctx, h.Claims, token, 10*time.Second); err == nil && id != "" {
+				return redirect(c, "/destination")
+			}
+			f.AddError("submit", "This form is already being sent. Wait a moment, then check your destination.")
+			return h.renderForm(c, http.StatusConflict, f, p)
+		}
+	}
+	release := func() {
+		if h.Claims != nil {
+			_ = h.Claims.Release(ctx, token)
+		}
 	}
 	if d != nil {
 		if err := h.API.DeleteDestination(ctx, acct.Token, d.ID); err != nil {
+			release()
 			return err
 		}
 	}
-	created, err := h.API.CreateDestination(ctx, acct.Token, connect.CreateDestinationRequest{Type: rc.Type, Name: forms.TypeName(rc.Type), Properties: props})
+	created, err := h.API.CreateDestination(ctx, acct.Token, connect.CreateDestinationRequest{Type: rc.Type, Name: h.typeName(rc.Type), Properties: props})
 	if err != nil {
+		release()
+		p.replace, p.replaceErr = "", "" // the old destination is gone
 		if status, handled := applyAPIError(f, nil, err); handled {
-			return h.renderForm(c, status, f, action, heading, "", "")
+			h.keptAfter(c, status, err)
+			return h.renderForm(c, status, f, p)
 		}
 		return err
 	}
+	if h.Claims != nil {
+		_ = h.Claims.Resolve(ctx, token, created.ID.String())
+	}
 	emit(c, "onramp:destination_created", map[string]any{"destination_id": created.ID.String(), "type": created.Type})
-	sessionOf(c).SetFlash(FlashSuccess, forms.TypeName(created.Type)+" is saved. Stitch is checking the connection.")
+	sessionOf(c).SetFlash(FlashSuccess, h.typeName(created.Type)+" is saved. Stitch is checking the connection; the status below shows the outcome.")
 	return redirect(c, "/destination")
 }
 
@@ -209,7 +267,11 @@ func (h *Destinations) Edit(c echo.Context) error {
 	if !ok || err != nil {
 		return err
 	}
-	return h.renderForm(c, http.StatusOK, f, "/destination/edit", "Edit "+forms.TypeName(d.Type), "", "")
+	return h.renderForm(c, http.StatusOK, f, h.editPage(d))
+}
+
+func (h *Destinations) editPage(d *connect.Destination) destForm {
+	return destForm{action: "/destination/edit", heading: "Edit " + h.typeName(d.Type), basedOn: forms.Version(d.Name, d.Properties)}
 }
 
 // editForm builds the edit form of the account's destination; without one it
@@ -229,31 +291,38 @@ func (h *Destinations) editForm(c echo.Context) (*connect.Destination, *forms.Fo
 	return d, h.Forms.Build(d.Type, step, d.Properties, forms.BuildOptions{Edit: true}), true, nil
 }
 
-// Update handles POST /destination/edit: credentials left as saved are kept.
+// Update handles POST /destination/edit: credentials left as saved are kept;
+// a save over a change made meanwhile shows both and asks.
 func (h *Destinations) Update(c echo.Context) error {
 	d, f, ok, err := h.editForm(c)
 	if !ok || err != nil {
 		return err
 	}
+	f.KeepSecrets(keeperFor(c, h.Seal))
 	acct, ctx := mustAccount(c), c.Request().Context()
-	heading := "Edit " + forms.TypeName(d.Type)
+	p := h.editPage(d)
 	values, err := c.FormParams()
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest)
 	}
 	props, ok := f.Decode(values)
 	if kind, _, _ := f.Action(); kind != "" {
-		return h.renderForm(c, http.StatusOK, f, "/destination/edit", heading, "", "")
+		return h.renderForm(c, http.StatusOK, f, p)
 	}
 	if !ok {
-		return h.renderForm(c, http.StatusUnprocessableEntity, f, "/destination/edit", heading, "", "")
+		return h.renderForm(c, http.StatusUnprocessableEntity, f, p)
+	}
+	if p.conflicts = conflictsOf(f, values, d.Name, "", d.Properties, props); p.conflicts != nil {
+		f.AddError("submit", "Not saved: this destination was changed after you opened the form. Compare the values, then save yours to replace them.")
+		return h.renderForm(c, http.StatusConflict, f, p)
 	}
 	if _, err := h.API.UpdateDestination(ctx, acct.Token, d.ID, props); err != nil {
 		if status, handled := applyAPIError(f, nil, err); handled {
-			return h.renderForm(c, status, f, "/destination/edit", heading, "", "")
+			h.keptAfter(c, status, err)
+			return h.renderForm(c, status, f, p)
 		}
 		return err
 	}
-	sessionOf(c).SetFlash(FlashSuccess, "Saved. Stitch is checking the connection again.")
+	sessionOf(c).SetFlash(FlashSuccess, "Saved. Stitch is checking the connection again; the status below shows the outcome.")
 	return redirect(c, "/destination")
 }

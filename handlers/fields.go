@@ -1,50 +1,132 @@
 package handlers
 
 import (
-	"encoding/json"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net/http"
 	"net/url"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/onramp/onramp/connect"
+	"github.com/onramp/onramp/selection"
 	"github.com/onramp/onramp/views"
 )
 
-// streamsPerPage keeps the stream list fast for sources with thousands of
-// streams; schemas are fetched only when a stream is opened.
-const streamsPerPage = 50
-
-// Replication methods (API.md §10.4).
+// Metadata updates are sent in chunks of at most this many streams and
+// about this many metadata entries.
 const (
-	methodFullTable   = "FULL_TABLE"
-	methodIncremental = "INCREMENTAL"
-	methodLogBased    = "LOG_BASED"
+	metadataChunkStreams = 500
+	metadataChunkEntries = 5000
 )
 
-// Fields handles GET /sources/:id/fields: the paginated, filterable stream list.
-func (h *Sources) Fields(c echo.Context) error {
+// schemaConcurrency bounds parallel stream schema requests.
+const schemaConcurrency = 8
+
+// Fields serves stream and field selection: the stream list, one stream's
+// page, and saving both. Pending choices live in a server-side draft per
+// session and source until they are saved, so they survive paging,
+// filtering and errors. The rules are in package selection.
+type Fields struct {
+	*Sources
+	Drafts selection.DraftStore
+	cache  streamCache
+}
+
+const draftSessionKey = "fd"
+
+// draftKey names the draft of this session's account and source.
+func (h *Fields) draftKey(c echo.Context, acct Account, id connect.Int) string {
+	s := sessionOf(c)
+	sid := s.Get(draftSessionKey)
+	if sid == "" {
+		sid = randomToken(12)
+		s.Set(draftSessionKey, sid)
+	}
+	return sid + ":" + strconv.FormatInt(acct.ID, 10) + ":" + id.String()
+}
+
+func fieldsURL(id string, q selection.Query) string {
+	v := url.Values{}
+	if q.Q != "" {
+		v.Set("q", q.Q)
+	}
+	if q.OnlySelected {
+		v.Set("only", "selected")
+	}
+	if q.Page > 1 {
+		v.Set("page", strconv.Itoa(q.Page))
+	}
+	u := "/sources/" + id + "/fields"
+	if len(v) > 0 {
+		u += "?" + v.Encode()
+	}
+	return u
+}
+
+func queryOf(c echo.Context) selection.Query {
+	page, _ := strconv.Atoi(c.QueryParam("page"))
+	return selection.Query{Q: strings.TrimSpace(c.QueryParam("q")), Page: page, OnlySelected: c.QueryParam("only") == "selected"}
+}
+
+// Choose handles GET /sources/:id/fields: the stream list (?partial=1: only
+// its live region, for the page's script).
+func (h *Fields) Choose(c echo.Context) error {
 	src, acct, ok, err := h.loadForFields(c)
 	if !ok || err != nil {
 		return err
 	}
-	streams, err := h.API.ListStreams(c.Request().Context(), acct.Token, src.ID)
+	ctx := c.Request().Context()
+	streams, err := h.listStreams(ctx, acct, src.ID, false)
 	if err != nil {
 		return err
 	}
-	page, _ := strconv.Atoi(c.QueryParam("page"))
-	m := h.fieldsPage(c, src, streams, strings.TrimSpace(c.QueryParam("q")), page)
+	d, err := h.Drafts.Get(ctx, h.draftKey(c, acct, src.ID))
+	if err != nil {
+		return err
+	}
+	m := h.listPage(c, src, acct, streams, d, queryOf(c), nil, nil)
+	if c.QueryParam("partial") == "1" {
+		return render(c, http.StatusOK, views.FieldsLive(m))
+	}
 	return render(c, http.StatusOK, views.Fields(m))
+}
+
+// listPage builds the stream list page. Schemas are fetched only for the
+// rows on the page that need them (ticked views, key-based rows).
+func (h *Fields) listPage(c echo.Context, src *connect.Source, acct Account, streams []connect.Stream, d *selection.Draft, q selection.Query, problems []selection.Problem, prompts []string) views.FieldsPage {
+	id := src.ID.String()
+	ctx := c.Request().Context()
+	need := selection.RowSchemas(selection.PageStreams(streams, d, q), d)
+	schemas, err := h.schemas(ctx, acct, src.ID, need)
+	m := views.FieldsPage{
+		Base:     h.stepBase(c, "Choose data", id, connect.StepFieldSelection),
+		Steps:    stepItems(src.ReportCard, connect.StepFieldSelection),
+		SourceID: id,
+		Name:     h.sourceName(src),
+		List: selection.NewList(selection.ListInput{
+			Streams: streams, Draft: d, Query: q, Schemas: schemas, Problems: problems, Prompts: prompts,
+		}),
+	}
+	if err != nil {
+		m.Notice = "Stitch did not send the columns of every stream on this page. Reload the page to choose them."
+	}
+	if src.ReportCard.CurrentStepType == connect.StepFullyConfigured {
+		m.DoneURL = "/sources/" + id + "/done"
+	}
+	return m
 }
 
 // loadForFields loads the source; when it is not at stream selection (or
 // done), it answers with a redirect to its step and ok is false.
-func (h *Sources) loadForFields(c echo.Context) (*connect.Source, Account, bool, error) {
+func (h *Fields) loadForFields(c echo.Context) (*connect.Source, Account, bool, error) {
 	src, acct, err := h.load(c)
 	if err != nil {
 		return nil, acct, false, err
@@ -55,160 +137,84 @@ func (h *Sources) loadForFields(c echo.Context) (*connect.Source, Account, bool,
 	return src, acct, true, nil
 }
 
-// metadataProblem turns a failed metadata update into a message for the
-// page, or false for errors the error handler should answer.
-func metadataProblem(err error) (int, string, bool) {
-	var apiErr *connect.Error
-	switch {
-	case connect.IsUpstreamUnavailable(err):
-		return http.StatusServiceUnavailable, "Stitch did not answer, so nothing was saved. Send it again.", true
-	case errors.As(err, &apiErr) && apiErr.Status == http.StatusBadRequest:
-		return http.StatusUnprocessableEntity, "Stitch did not accept these choices: " + apiErr.Message, true
-	}
-	return 0, "", false
-}
-
 func fieldSelectionAllowed(src *connect.Source) bool {
 	_, has := src.ReportCard.Step(connect.StepFieldSelection)
 	t := src.ReportCard.CurrentStepType
 	return has && (t == connect.StepFieldSelection || t == connect.StepFullyConfigured)
 }
 
-func matchStreams(streams []connect.Stream, q string) []connect.Stream {
-	sort.SliceStable(streams, func(i, j int) bool { return streams[i].TapStreamID < streams[j].TapStreamID })
-	if q == "" {
-		return streams
+// schemas fetches the schemas of streams, a few at a time; the first error
+// stops the others.
+func (h *Fields) schemas(ctx context.Context, acct Account, srcID connect.Int, streams []connect.Stream) (map[string]*selection.Schema, error) {
+	out := make(map[string]*selection.Schema, len(streams))
+	if len(streams) == 0 {
+		return out, nil
 	}
-	q = strings.ToLower(q)
-	var out []connect.Stream
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu       sync.Mutex
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	work := make(chan connect.Stream)
+	for range min(schemaConcurrency, len(streams)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for s := range work {
+				ss, err := h.API.GetStreamSchema(ctx, acct.Token, srcID, s.StreamID)
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = err
+					cancel()
+				} else if err == nil {
+					out[s.TapStreamID] = selection.ParseSchema(ss)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
 	for _, s := range streams {
-		if strings.Contains(strings.ToLower(s.StreamName), q) || strings.Contains(strings.ToLower(s.TapStreamID), q) {
-			out = append(out, s)
+		if ctx.Err() != nil {
+			break
 		}
+		work <- s
 	}
-	return out
+	close(work)
+	wg.Wait()
+	return out, firstErr
 }
 
-func (h *Sources) fieldsPage(c echo.Context, src *connect.Source, streams []connect.Stream, q string, page int) views.FieldsPage {
-	id := src.ID.String()
-	m := views.FieldsPage{
-		Base:     h.stepBase(c, "Choose data", id, connect.StepFieldSelection),
-		Steps:    stepItems(src.ReportCard, connect.StepFieldSelection),
-		SourceID: id,
-		Name:     sourceName(src),
-		Query:    q,
-		Total:    len(streams),
+// failure turns a failed Stitch call on a save path into a status and
+// words; handled is false for errors the error handler must answer
+// (a revoked token signs out; an unknown source is a 404).
+func failure(err error) (status int, msg string, handled bool) {
+	var apiErr *connect.Error
+	switch {
+	case connect.IsUnauthorized(err), connect.IsNotFound(err):
+		return 0, "", false
+	case connect.IsUpstreamUnavailable(err):
+		return http.StatusBadGateway, "Stitch did not answer, so nothing more was saved. Your choices are kept: send them again.", true
+	case errors.As(err, &apiErr) && apiErr.Status >= 400 && apiErr.Status < 500:
+		return http.StatusUnprocessableEntity, "Stitch did not accept these choices: " + apiErr.Message + " Your choices are kept: change them or send them again.", true
+	case errors.As(err, &apiErr):
+		return http.StatusBadGateway, "Stitch answered with an error, so nothing more was saved. Your choices are kept: send them again.", true
 	}
-	for _, s := range streams {
-		if streamSelected(s) {
-			m.Selected++
-		}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		return 0, "", false
 	}
-	matching := matchStreams(streams, q)
-	m.Matching = len(matching)
-	m.Pages = (len(matching) + streamsPerPage - 1) / streamsPerPage
-	if m.Pages == 0 {
-		m.Pages = 1
-	}
-	if page < 1 {
-		page = 1
-	}
-	if page > m.Pages {
-		page = m.Pages
-	}
-	m.Page = page
-	pageURL := func(p int) string {
-		v := url.Values{}
-		if q != "" {
-			v.Set("q", q)
-		}
-		v.Set("page", strconv.Itoa(p))
-		return "/sources/" + id + "/fields?" + v.Encode()
-	}
-	if page > 1 {
-		m.PrevURL = pageURL(page - 1)
-	}
-	if page < m.Pages {
-		m.NextURL = pageURL(page + 1)
-	}
-	start := (page - 1) * streamsPerPage
-	end := min(start+streamsPerPage, len(matching))
-	for _, s := range matching[start:end] {
-		m.Streams = append(m.Streams, views.StreamRow{
-			TapStreamID: s.TapStreamID,
-			Name:        streamLabel(s),
-			Detail:      streamDetail(s),
-			Selected:    streamSelected(s),
-			URL:         "/sources/" + id + "/fields/" + s.StreamID.String(),
-		})
-	}
-	if src.ReportCard.CurrentStepType == connect.StepFullyConfigured {
-		m.DoneURL = "/sources/" + id + "/done"
-	}
-	return m
+	return http.StatusBadGateway, "Something went wrong while saving. Your choices are kept: send them again.", true
 }
 
-func isView(s connect.Stream) bool { return s.Metadata.IsView != nil && *s.Metadata.IsView }
-
-func streamLabel(s connect.Stream) string {
-	if s.Metadata.SchemaName != "" && s.StreamName != "" {
-		return s.Metadata.SchemaName + "." + s.StreamName
-	}
-	if s.StreamName != "" {
-		return s.StreamName
-	}
-	return s.TapStreamID
-}
-
-func streamDetail(s connect.Stream) string {
-	var parts []string
-	md := s.Metadata
-	if md.IsView != nil && *md.IsView {
-		parts = append(parts, "View")
-	}
-	if md.RowCount != nil {
-		parts = append(parts, groupDigits(*md.RowCount)+" rows")
-	}
-	switch method := firstNonEmpty(md.ForcedReplicationMethod, md.ReplicationMethod); method {
-	case methodIncremental:
-		t := "Incremental"
-		if k := firstNonEmpty(md.ReplicationKey, first(md.ValidReplicationKeys)); k != "" {
-			t += " on " + k
-		}
-		parts = append(parts, t)
-	case methodFullTable:
-		parts = append(parts, "Full table")
-	case methodLogBased:
-		parts = append(parts, "Log-based")
-	}
-	return strings.Join(parts, " · ")
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
-}
-
-func first(ss []string) string {
-	if len(ss) > 0 {
-		return ss[0]
-	}
-	return ""
-}
-
-// SaveFields handles POST /sources/:id/fields: select and deselect the streams
-// shown on the page (or all matching ones), sending only what changed.
-func (h *Sources) SaveFields(c echo.Context) error {
-	src, acct, ok, err := h.loadForFields(c)
-	if !ok || err != nil {
-		return err
-	}
-	ctx := c.Request().Context()
-	streams, err := h.API.ListStreams(ctx, acct.Token, src.ID)
+// Save handles POST /sources/:id/fields: it records the page's
+// choices in the draft, then navigates, changes the draft in bulk, or saves
+// it to Stitch. Any failure re-renders every choice with a way to send them
+// again.
+func (h *Fields) Save(c echo.Context) error {
+	acct := mustAccount(c)
+	id, err := sourceID(c)
 	if err != nil {
 		return err
 	}
@@ -216,83 +222,118 @@ func (h *Sources) SaveFields(c echo.Context) error {
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest)
 	}
-	q := strings.TrimSpace(form.Get("q"))
-	page, _ := strconv.Atoi(form.Get("page"))
+	ctx := c.Request().Context()
+	key := h.draftKey(c, acct, id)
+	d, err := h.Drafts.Get(ctx, key)
+	if err != nil {
+		return h.unavailable(c, id, nil, form, http.StatusServiceUnavailable, "Your choices could not be kept just now, so nothing was saved. Send them again.")
+	}
+	f := selection.ApplyListForm(d, form)
+	if f.Action == selection.ActionDiscard {
+		d = &selection.Draft{Conflicts: d.Conflicts}
+	}
+	if err := h.Drafts.Put(ctx, key, d); err != nil {
+		return h.unavailable(c, id, d, form, http.StatusServiceUnavailable, "Your choices could not be kept just now, so nothing was saved. Send them again.")
+	}
+	switch f.Action {
+	case selection.ActionDraft:
+		return c.NoContent(http.StatusNoContent)
+	case selection.ActionFilter:
+		f.Query.Page = 1
+		return redirect(c, fieldsURL(id.String(), f.Query))
+	case selection.ActionGoto:
+		f.Query.Page = f.Goto
+		return redirect(c, fieldsURL(id.String(), f.Query))
+	case selection.ActionDiscard:
+		sessionOf(c).SetFlash(FlashInfo, "Your unsaved choices were discarded.")
+		return redirect(c, fieldsURL(id.String(), f.Query))
+	}
 
-	want := map[string]bool{}
-	switch form.Get("action") {
-	case "select_all":
-		for _, s := range matchStreams(streams, q) {
-			want[s.TapStreamID] = true
-		}
-	default:
-		checked := map[string]bool{}
-		for _, id := range form["stream"] {
-			checked[id] = true
-		}
-		for _, id := range form["shown"] {
-			want[id] = checked[id]
-		}
+	src, err := h.API.GetSource(ctx, acct.Token, id)
+	if err != nil {
+		return h.saveFailed(c, id, nil, nil, d, form, f, err)
 	}
-	var updates []connect.StreamMetadataUpdate
-	var needKeys []string
-	selectedAfter := 0
-	for _, s := range streams {
-		sel, shown := want[s.TapStreamID]
-		was := streamSelected(s)
-		if !shown {
-			sel = was
-		}
-		if sel && !was && isView(s) && len(s.Metadata.ViewKeyProperties) == 0 {
-			// A view needs its key columns, chosen on its own page.
-			needKeys = append(needKeys, streamLabel(s))
-			sel = false
-		}
-		if sel {
-			selectedAfter++
-		}
-		if sel == was {
-			continue
-		}
-		md := map[string]any{"selected": sel}
-		if sel && s.Metadata.ForcedReplicationMethod == "" && s.Metadata.ReplicationMethod == "" {
-			// Streams without a forced method need one: full table always works.
-			md["replication-method"] = methodFullTable
-		}
-		updates = append(updates, connect.StreamMetadataUpdate{
-			TapStreamID: s.TapStreamID,
-			Metadata:    []connect.MetadataEntry{{Breadcrumb: []string{}, Metadata: md}},
-		})
+	if src.DeletedAt != nil {
+		return echo.NewHTTPError(http.StatusNotFound)
 	}
-	renderErr := func(status int, msg string) error {
-		m := h.fieldsPage(c, src, streams, q, page)
-		m.Error = msg
+	if !fieldSelectionAllowed(src) {
+		return redirect(c, StepURL(src.ID.String(), src.ReportCard.CurrentStepType))
+	}
+	streams, err := h.listStreams(ctx, acct, id, true)
+	if err != nil {
+		return h.saveFailed(c, id, src, nil, d, form, f, err)
+	}
+	switch f.Action {
+	case selection.ActionTickMatching, selection.ActionUntickMatch:
+		tick := f.Action == selection.ActionTickMatching
+		n := selection.TickMatching(streams, d, f.Query, tick)
+		selection.Prune(streams, d)
+		if err := h.Drafts.Put(ctx, key, d); err != nil {
+			return h.unavailable(c, id, d, form, http.StatusServiceUnavailable, "Your choices could not be kept just now. Send them again.")
+		}
+		msg := selection.Plural(n, "stream", "streams") + " unticked. Save to apply."
+		if tick {
+			msg = selection.Plural(n, "table", "tables") + " ticked (views need their key columns, so they are ticked one by one). Save to apply."
+		}
+		sessionOf(c).SetFlash(FlashInfo, msg)
+		f.Query.Page = 1
+		return redirect(c, fieldsURL(id.String(), f.Query))
+	case selection.ActionSelectAll:
+		m := h.listPage(c, src, acct, streams, d, f.Query, nil, nil)
+		m.ConfirmSelectAll = m.List.SelectAll.Offered
+		return render(c, http.StatusOK, views.Fields(m))
+	case selection.ActionSelectAllDone:
+		selection.SelectAllMatching(streams, d, f.Query)
+	}
+	return h.saveDraft(c, src, acct, streams, d, key, form, f)
+}
+
+// saveDraft sends the draft to Stitch in chunks and moves on.
+func (h *Fields) saveDraft(c echo.Context, src *connect.Source, acct Account, streams []connect.Stream, d *selection.Draft, key string, form url.Values, f selection.ListForm) error {
+	ctx := c.Request().Context()
+	selection.Prune(streams, d)
+	schemas, err := h.schemas(ctx, acct, src.ID, selection.NeedsSchema(streams, d))
+	if err != nil {
+		return h.saveFailed(c, src.ID, src, streams, d, form, f, err)
+	}
+	plan := selection.Build(streams, d, schemas)
+	for _, t := range plan.Conflicts {
+		if d.Conflicts == nil {
+			d.Conflicts = map[string]bool{}
+		}
+		d.Conflicts[t] = true
+	}
+	if !plan.OK() {
+		_ = h.Drafts.Put(ctx, key, d)
+		m := h.listPage(c, src, acct, streams, d, f.Query, plan.Problems, plan.Prompts)
 		m.Title = "Error: " + m.Title
-		return render(c, status, views.Fields(m))
+		return render(c, http.StatusUnprocessableEntity, views.Fields(m))
 	}
-	if selectedAfter == 0 {
-		msg := "Select at least one stream to replicate."
-		if len(needKeys) > 0 {
-			msg = "Views need their key columns before Stitch can replicate them: open " + strings.Join(needKeys, ", ") + " with “Choose fields” to pick them."
-		}
-		return renderErr(http.StatusUnprocessableEntity, msg)
+	if len(plan.Updates) > 0 {
+		h.changed(acct, src.ID)
 	}
-	if len(updates) > 0 {
-		if err := h.API.UpdateStreamMetadata(ctx, acct.Token, src.ID, updates); err != nil {
-			if status, msg, ok := metadataProblem(err); ok {
-				return renderErr(status, msg)
-			}
-			return err
+	for _, chunk := range selection.Chunks(plan.Updates, metadataChunkStreams, metadataChunkEntries) {
+		if err := h.API.UpdateStreamMetadata(ctx, acct.Token, src.ID, chunk); err != nil {
+			return h.saveFailed(c, src.ID, src, streams, d, form, f, err)
 		}
 	}
+	// Saved: keep only what Stitch still needs to know about.
+	if err := h.Drafts.Put(ctx, key, &selection.Draft{Conflicts: d.Conflicts}); err != nil {
+		h.Log.Warn("clear draft", "err", err)
+	}
+	msg := selection.Plural(plan.Selected, "stream", "streams") + " selected."
+	kind := FlashSuccess
+	if len(plan.Prompts) > 0 {
+		kind = FlashWarning
+		msg = "Saved. Some columns cannot be replicated together, so Stitch replicates only the ones that can, and their defaults: choose the columns of " + labels(streams, plan.Prompts) + "."
+		sessionOf(c).SetFlash(kind, msg)
+		return redirect(c, fieldsURL(src.ID.String(), selection.Query{}))
+	}
+	sessionOf(c).SetFlash(kind, msg)
 	updated, err := h.API.GetSource(ctx, acct.Token, src.ID)
 	if err != nil {
-		return err
-	}
-	if len(needKeys) > 0 {
-		sessionOf(c).SetFlash(FlashWarning, "Saved. Views need their key columns before Stitch can replicate them: open "+strings.Join(needKeys, ", ")+" with “Choose fields” to pick them.")
-	} else {
-		sessionOf(c).SetFlash(FlashSuccess, plural(selectedAfter, "stream", "streams")+" selected.")
+		// Saved; the step router finds the next page once Stitch answers.
+		return redirect(c, "/sources/"+src.ID.String())
 	}
 	if updated.ReportCard.CurrentStepType == connect.StepFullyConfigured {
 		if src.ReportCard.CurrentStepType != connect.StepFullyConfigured {
@@ -303,329 +344,296 @@ func (h *Sources) SaveFields(c echo.Context) error {
 	return redirect(c, StepURL(updated.ID.String(), updated.ReportCard.CurrentStepType))
 }
 
-// loadStream loads the source (see loadForFields), the stream named in the
-// path and its schema.
-func (h *Sources) loadStream(c echo.Context) (*connect.Source, Account, *connect.Stream, *connect.StreamSchema, bool, error) {
-	src, acct, ok, err := h.loadForFields(c)
-	if !ok || err != nil {
-		return nil, acct, nil, nil, false, err
+func labels(streams []connect.Stream, taps []string) string {
+	want := map[string]bool{}
+	for _, t := range taps {
+		want[t] = true
 	}
-	st, schema, err := h.streamAndSchema(c, src, acct)
-	if err != nil {
-		return nil, acct, nil, nil, false, err
+	var out []string
+	for _, s := range streams {
+		if want[s.TapStreamID] {
+			out = append(out, selection.Label(s))
+		}
 	}
-	return src, acct, st, schema, true, nil
+	return strings.Join(out, ", ")
 }
 
-// streamAndSchema finds the stream named in the path and fetches its schema.
-func (h *Sources) streamAndSchema(c echo.Context, src *connect.Source, acct Account) (*connect.Stream, *connect.StreamSchema, error) {
+// saveFailed answers a failed Stitch call on the save path with the page
+// and every choice (the draft), or — when the source or its streams could
+// not be read — with the pending choices and a button that sends them again.
+func (h *Fields) saveFailed(c echo.Context, id connect.Int, src *connect.Source, streams []connect.Stream, d *selection.Draft, form url.Values, f selection.ListForm, err error) error {
+	status, msg, ok := failure(err)
+	if !ok {
+		return err
+	}
+	h.Log.Warn("save stream selection", "id", RequestID(c.Request().Context()), "err", err)
+	if src == nil || streams == nil {
+		return h.unavailable(c, id, d, form, status, msg)
+	}
+	acct := mustAccount(c)
+	m := h.listPage(c, src, acct, streams, d, f.Query, nil, nil)
+	m.Error = msg
+	m.Title = "Error: " + m.Title
+	return render(c, status, views.Fields(m))
+}
+
+// unavailable is the page shown when the stream list cannot be shown: the
+// pending choices, and a retry that sends the same submission.
+func (h *Fields) unavailable(c echo.Context, id connect.Int, d *selection.Draft, form url.Values, status int, msg string) error {
+	m := views.FieldsPage{
+		Base:        h.stepBase(c, "Error: Choose data", id.String(), connect.StepFieldSelection),
+		SourceID:    id.String(),
+		Error:       msg,
+		Unavailable: true,
+		Retry:       selection.FormValues(form),
+	}
+	if d != nil {
+		for tap, ch := range d.Choices {
+			word := "replicate"
+			if !ch.Selected {
+				word = "stop replicating"
+			}
+			m.Pending = append(m.Pending, word+" "+tap)
+		}
+		slices.Sort(m.Pending)
+	}
+	return render(c, status, views.Fields(m))
+}
+
+// findStream finds the stream named in the path among the source's streams.
+func findStream(c echo.Context, streams []connect.Stream) (*connect.Stream, error) {
 	n, err := strconv.ParseInt(c.Param("stream"), 10, 64)
 	if err != nil {
-		return nil, nil, echo.NewHTTPError(http.StatusNotFound)
+		return nil, echo.NewHTTPError(http.StatusNotFound)
 	}
-	ctx := c.Request().Context()
-	streams, err := h.API.ListStreams(ctx, acct.Token, src.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	var st *connect.Stream
 	for i := range streams {
 		if int64(streams[i].StreamID) == n {
-			st = &streams[i]
+			return &streams[i], nil
 		}
 	}
-	if st == nil {
-		return nil, nil, echo.NewHTTPError(http.StatusNotFound)
-	}
-	schema, err := h.API.GetStreamSchema(ctx, acct.Token, src.ID, st.StreamID)
-	if err != nil {
-		return nil, nil, err
-	}
-	return st, schema, nil
+	return nil, echo.NewHTTPError(http.StatusNotFound)
 }
 
-// fieldInfo is what the stream page needs about one field.
-type fieldInfo struct {
-	name     string
-	typ      string
-	md       connect.FieldMetadata
-	keyable  bool
-	selected bool
-}
-
-// streamFields reads field metadata and types from a stream schema.
-func streamFields(schema *connect.StreamSchema) (stream map[string]any, fields []fieldInfo) {
-	var js struct {
-		Properties map[string]struct {
-			Type   any    `json:"type"`
-			Format string `json:"format"`
-		} `json:"properties"`
-	}
-	_ = json.Unmarshal(schema.Schema, &js)
-	byName := map[string]*fieldInfo{}
-	for name, p := range js.Properties {
-		fi := &fieldInfo{name: name, typ: schemaType(p.Type, p.Format)}
-		fi.keyable = strings.Contains(fi.typ, "integer") || p.Format == "date-time"
-		byName[name] = fi
-	}
-	stream = map[string]any{}
-	for _, e := range schema.Metadata {
-		if len(e.Breadcrumb) == 0 {
-			stream = e.Metadata
-			continue
-		}
-		if len(e.Breadcrumb) != 2 || e.Breadcrumb[0] != "properties" {
-			continue
-		}
-		fi, ok := byName[e.Breadcrumb[1]]
-		if !ok {
-			fi = &fieldInfo{name: e.Breadcrumb[1]}
-			byName[fi.name] = fi
-		}
-		b, _ := json.Marshal(e.Metadata)
-		_ = json.Unmarshal(b, &fi.md)
-	}
-	for _, fi := range byName {
-		fi.selected = fieldReplicated(fi.md)
-		fields = append(fields, *fi)
-	}
-	sort.Slice(fields, func(i, j int) bool { return fields[i].name < fields[j].name })
-	return stream, fields
-}
-
-// fieldReplicated applies the field selection table (API.md §10.5).
-func fieldReplicated(md connect.FieldMetadata) bool {
-	switch md.Inclusion {
-	case "automatic":
-		return true
-	case "unsupported":
-		return false
-	}
-	if md.Selected != nil {
-		return *md.Selected || (md.SelectedByDefault != nil && *md.SelectedByDefault)
-	}
-	return md.SelectedByDefault != nil && *md.SelectedByDefault
-}
-
-func schemaType(t any, format string) string {
-	var types []string
-	switch v := t.(type) {
-	case string:
-		types = []string{v}
-	case []any:
-		for _, x := range v {
-			if s, ok := x.(string); ok && s != "null" {
-				types = append(types, s)
-			}
-		}
-	}
-	s := strings.Join(types, " or ")
-	if format == "date-time" {
-		s = "date-time"
-	}
-	return s
-}
-
-func mdString(m map[string]any, k string) string {
-	s, _ := m[k].(string)
-	return s
-}
-
-func mdStrings(m map[string]any, k string) []string {
-	var out []string
-	if l, ok := m[k].([]any); ok {
-		for _, x := range l {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-	}
-	return out
-}
-
-func (h *Sources) streamPage(c echo.Context, src *connect.Source, st *connect.Stream, schema *connect.StreamSchema) views.StreamPage {
-	id := src.ID.String()
-	smd, fields := streamFields(schema)
-	m := views.StreamPage{
-		Base:     h.stepBase(c, streamLabel(*st), id, connect.StepFieldSelection),
-		Steps:    stepItems(src.ReportCard, connect.StepFieldSelection),
-		SourceID: id,
-		StreamID: st.StreamID.String(),
-		Name:     streamLabel(*st),
-		Selected: streamSelected(*st),
-		Forced:   methodName(mdString(smd, "forced-replication-method")),
-		BackURL:  "/sources/" + id + "/fields",
-	}
-	method := mdString(smd, "replication-method")
-	key := mdString(smd, "replication-key")
-	valid := mdStrings(smd, "valid-replication-keys")
-	if m.Forced == "" {
-		if method == "" {
-			method = methodFullTable
-		}
-		for _, v := range []string{methodFullTable, methodIncremental} {
-			m.Methods = append(m.Methods, views.ChoiceItem{Value: v, Label: methodName(v), Checked: v == method})
-		}
-	}
-	keys := valid
-	if len(keys) == 0 {
-		for _, f := range fields {
-			if f.keyable && f.md.Inclusion != "unsupported" {
-				keys = append(keys, f.name)
-			}
-		}
-	}
-	if mdString(smd, "forced-replication-method") != methodFullTable {
-		for _, k := range keys {
-			m.Keys = append(m.Keys, views.ChoiceItem{Value: k, Label: k, Checked: k == key})
-		}
-	}
-	if isView(*st) {
-		have := mdStrings(smd, "view-key-properties")
-		for _, f := range fields {
-			if f.md.Inclusion != "unsupported" {
-				m.ViewKeys = append(m.ViewKeys, views.ChoiceItem{Value: f.name, Label: f.name, Checked: slices.Contains(have, f.name)})
-			}
-		}
-	}
-	for _, f := range fields {
-		row := views.FieldRow{Name: f.name, Type: firstNonEmpty(f.md.SQLDatatype, f.typ), Selected: f.selected}
-		switch f.md.Inclusion {
-		case "automatic":
-			row.Locked, row.Reason = true, "Always included"
-		case "unsupported":
-			row.Locked, row.Selected = true, false
-			row.Reason = firstNonEmpty(f.md.UnsupportedDescription, "Stitch cannot replicate this field")
-		}
-		m.Fields = append(m.Fields, row)
-	}
-	return m
-}
-
-func methodName(m string) string {
-	switch m {
-	case methodFullTable:
-		return "Full table: copy every row on each run"
-	case methodIncremental:
-		return "Key-based incremental: copy new and updated rows"
-	case methodLogBased:
-		return "Log-based incremental"
-	}
-	return m
-}
-
-// Stream handles GET /sources/:id/fields/:stream: one stream's fields.
-func (h *Sources) Stream(c echo.Context) error {
-	src, _, st, schema, ok, err := h.loadStream(c)
+// Stream handles GET /sources/:id/fields/:stream: one stream's columns and
+// replication, as they will be saved.
+func (h *Fields) Stream(c echo.Context) error {
+	src, acct, ok, err := h.loadForFields(c)
 	if !ok || err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.StreamFields(h.streamPage(c, src, st, schema)))
+	ctx := c.Request().Context()
+	streams, err := h.listStreams(ctx, acct, src.ID, false)
+	if err != nil {
+		return err
+	}
+	st, err := findStream(c, streams)
+	if err != nil {
+		return err
+	}
+	ss, err := h.API.GetStreamSchema(ctx, acct.Token, src.ID, st.StreamID)
+	if err != nil {
+		return err
+	}
+	d, err := h.Drafts.Get(ctx, h.draftKey(c, acct, src.ID))
+	if err != nil {
+		return err
+	}
+	ch, has := d.Get(st.TapStreamID)
+	m := h.streamPage(c, src, *st, selection.ParseSchema(ss), ch, has, nil)
+	return render(c, http.StatusOK, views.StreamFields(m))
 }
 
-// SaveStream handles POST /sources/:id/fields/:stream: the stream's selection,
-// replication method and key, and its fields (only what changed).
-func (h *Sources) SaveStream(c echo.Context) error {
-	src, acct, st, schema, ok, err := h.loadStream(c)
-	if !ok || err != nil {
+func (h *Fields) streamPage(c echo.Context, src *connect.Source, st connect.Stream, sc *selection.Schema, ch selection.Choice, has bool, problems []selection.Problem) views.StreamPage {
+	id := src.ID.String()
+	return views.StreamPage{
+		Base:     h.stepBase(c, selection.Label(st), id, connect.StepFieldSelection),
+		Steps:    stepItems(src.ReportCard, connect.StepFieldSelection),
+		SourceID: id,
+		Stream:   selection.NewStreamPage(st, sc, ch, has, problems),
+		BackURL:  "/sources/" + id + "/fields",
+	}
+}
+
+// SaveStream handles POST /sources/:id/fields/:stream: the stream's
+// selection, replication and columns. The choice is kept in the draft until
+// Stitch has it, so an error loses nothing.
+func (h *Fields) SaveStream(c echo.Context) error {
+	acct := mustAccount(c)
+	id, err := sourceID(c)
+	if err != nil {
 		return err
 	}
 	form, err := c.FormParams()
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest)
 	}
-	smd, fields := streamFields(schema)
-	sel := form.Get("selected") == "true"
-	stream := map[string]any{}
-	if sel != streamSelected(*st) {
-		stream["selected"] = sel
-	}
-	forced := mdString(smd, "forced-replication-method")
-	method := form.Get("replication_method")
-	key := form.Get("replication_key")
-	page := h.streamPage(c, src, st, schema)
-	fail := func(status int, msg string) error {
-		page.Error = msg
-		page.Title = "Error: " + page.Title
-		return render(c, status, views.StreamFields(page))
-	}
-	if sel && forced == "" {
-		if method != methodFullTable && method != methodIncremental {
-			method = methodFullTable
-		}
-		if method != mdString(smd, "replication-method") {
-			stream["replication-method"] = method
-		}
-	}
-	if sel && (method == methodIncremental || forced == methodIncremental) {
-		if key == "" && forced == "" {
-			return fail(http.StatusUnprocessableEntity, "Choose a replication key for key-based incremental replication.")
-		}
-		if key != "" && key != mdString(smd, "replication-key") {
-			stream["replication-key"] = key
-		}
-	}
-	if sel && isView(*st) {
-		keys := form["view_key"]
-		if len(keys) == 0 {
-			return fail(http.StatusUnprocessableEntity, "Choose the key columns of this view: the columns that identify a row.")
-		}
-		if !slices.Equal(keys, mdStrings(smd, "view-key-properties")) {
-			stream["view-key-properties"] = keys
-		}
-	}
-	entries := []connect.MetadataEntry{}
-	if len(stream) > 0 || sel {
-		if sel && len(stream) == 0 {
-			stream["selected"] = true // required when selecting fields of a newly selected stream
-		}
-		entries = append(entries, connect.MetadataEntry{Breadcrumb: []string{}, Metadata: stream})
-	}
-	if sel {
-		checked := map[string]bool{}
-		for _, f := range form["field"] {
-			checked[f] = true
-		}
-		for _, f := range fields {
-			if f.md.Inclusion != "available" {
-				continue
-			}
-			if checked[f.name] != f.selected {
-				entries = append(entries, connect.MetadataEntry{Breadcrumb: []string{"properties", f.name}, Metadata: map[string]any{"selected": checked[f.name]}})
-			}
-		}
-	}
 	ctx := c.Request().Context()
-	if len(entries) > 0 {
-		err := h.API.UpdateStreamMetadata(ctx, acct.Token, src.ID, []connect.StreamMetadataUpdate{{TapStreamID: st.TapStreamID, Metadata: entries}})
-		if err != nil {
-			if status, msg, ok := metadataProblem(err); ok {
-				return fail(status, msg)
-			}
+	fail := func(err error) error {
+		status, msg, ok := failure(err)
+		if !ok {
 			return err
 		}
+		return h.unavailableStream(c, id, form, status, msg)
 	}
-	sessionOf(c).SetFlash(FlashSuccess, "Saved "+streamLabel(*st)+".")
+	src, err := h.API.GetSource(ctx, acct.Token, id)
+	if err != nil {
+		return fail(err)
+	}
+	if src.DeletedAt != nil {
+		return echo.NewHTTPError(http.StatusNotFound)
+	}
+	if !fieldSelectionAllowed(src) {
+		return redirect(c, StepURL(src.ID.String(), src.ReportCard.CurrentStepType))
+	}
+	streams, err := h.listStreams(ctx, acct, id, true)
+	if err != nil {
+		return fail(err)
+	}
+	st, err := findStream(c, streams)
+	if err != nil {
+		return err
+	}
+	ss, err := h.API.GetStreamSchema(ctx, acct.Token, id, st.StreamID)
+	if err != nil {
+		return fail(err)
+	}
+	sc := selection.ParseSchema(ss)
+	ch := selection.DecodeStream(form, *st, sc)
+	key := h.draftKey(c, acct, id)
+	d, err := h.Drafts.Get(ctx, key)
+	if err == nil {
+		d.Set(st.TapStreamID, ch)
+		err = h.Drafts.Put(ctx, key, d)
+	}
+	if err != nil {
+		return h.unavailableStream(c, id, form, http.StatusServiceUnavailable, "Your choices could not be kept just now, so nothing was saved. Send them again.")
+	}
+	plan := selection.BuildStream(*st, sc, ch)
+	if !plan.OK() {
+		m := h.streamPage(c, src, *st, sc, ch, true, plan.Problems)
+		m.Title = "Error: " + m.Title
+		return render(c, http.StatusUnprocessableEntity, views.StreamFields(m))
+	}
+	if len(plan.Updates) > 0 {
+		h.changed(acct, id)
+		if err := h.API.UpdateStreamMetadata(ctx, acct.Token, id, plan.Updates); err != nil {
+			status, msg, ok := failure(err)
+			if !ok {
+				return err
+			}
+			m := h.streamPage(c, src, *st, sc, ch, true, nil)
+			m.Error = msg
+			m.Title = "Error: " + m.Title
+			return render(c, status, views.StreamFields(m))
+		}
+	}
+	delete(d.Choices, st.TapStreamID)
+	if err := h.Drafts.Put(ctx, key, d); err != nil {
+		h.Log.Warn("clear draft", "err", err)
+	}
+	sessionOf(c).SetFlash(FlashSuccess, "Saved "+selection.Label(*st)+".")
 	return redirect(c, "/sources/"+src.ID.String()+"/fields")
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
+// unavailableStream is the stream page when Stitch could not be read: the
+// submission is kept in a retry button.
+func (h *Fields) unavailableStream(c echo.Context, id connect.Int, form url.Values, status int, msg string) error {
+	m := views.FieldsPage{
+		Base:        h.stepBase(c, "Error: Choose data", id.String(), connect.StepFieldSelection),
+		SourceID:    id.String(),
+		Error:       msg,
+		Unavailable: true,
+		Retry:       selection.FormValues(form),
+		RetryURL:    c.Request().URL.Path,
 	}
-	return strconv.Itoa(n) + " " + many
+	for _, f := range form["field"] {
+		m.Pending = append(m.Pending, "replicate column "+f)
+	}
+	if form.Get("selected") == "true" {
+		m.Pending = append([]string{"replicate this stream"}, m.Pending...)
+	}
+	return render(c, status, views.Fields(m))
 }
 
 // groupDigits writes 2204117 as 2,204,117.
-func groupDigits(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	if neg {
-		s = "-" + s
-	}
-	return s
+func groupDigits(n int64) string { return selection.GroupDigits(n) }
+
+// streamCacheTTL is how long a page view may reuse a stream list. Saves
+// always read it fresh and drop it, so only changes made elsewhere (another
+// replica, a re-discovery) can be this late on a list page.
+const streamCacheTTL = 20 * time.Second
+
+// streamCache keeps recent stream lists by token and source: decoding
+// thousands of streams costs more than rendering a page of them, and a user
+// who ticks, filters and pages reads the same list many times.
+type streamCache struct {
+	mu      sync.Mutex
+	entries map[string]cachedStreams
 }
+
+type cachedStreams struct {
+	streams []connect.Stream
+	at      time.Time
+}
+
+const streamCacheMax = 64
+
+func streamCacheKey(token string, id connect.Int) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:12]) + ":" + id.String()
+}
+
+func (c *streamCache) get(key string) ([]connect.Stream, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	if !ok || time.Since(e.at) > streamCacheTTL {
+		return nil, false
+	}
+	return e.streams, true
+}
+
+func (c *streamCache) put(key string, streams []connect.Stream) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil {
+		c.entries = map[string]cachedStreams{}
+	}
+	if len(c.entries) >= streamCacheMax {
+		oldest := ""
+		for k, e := range c.entries {
+			if oldest == "" || e.at.Before(c.entries[oldest].at) {
+				oldest = k
+			}
+		}
+		delete(c.entries, oldest)
+	}
+	c.entries[key] = cachedStreams{streams: streams, at: time.Now()}
+}
+
+func (c *streamCache) drop(key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.entries, key)
+}
+
+// listStreams reads the source's streams: fresh for a save, possibly from
+// the cache for a page view. Callers must not modify the slice.
+func (h *Fields) listStreams(ctx context.Context, acct Account, id connect.Int, fresh bool) ([]connect.Stream, error) {
+	key := streamCacheKey(acct.Token, id)
+	if !fresh {
+		if s, ok := h.cache.get(key); ok {
+			return s, nil
+		}
+	}
+	s, err := h.API.ListStreams(ctx, acct.Token, id)
+	if err != nil {
+		h.cache.drop(key)
+		return nil, err
+	}
+	h.cache.put(key, s)
+	return s, nil
+}
+
+// changed forgets the cached streams of a source whose metadata was sent.
+func (h *Fields) changed(acct Account, id connect.Int) { h.cache.drop(streamCacheKey(acct.Token, id)) }

@@ -7,7 +7,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/onramp/onramp/connect"
-	"github.com/onramp/onramp/forms"
 	"github.com/onramp/onramp/views"
 )
 
@@ -42,7 +41,7 @@ func (h *Home) Show(c echo.Context) error {
 			continue
 		}
 		m.HasDestination = true
-		m.DestinationName = forms.TypeName(d.Type)
+		m.DestinationName = h.typeName(d.Type)
 		m.DestinationOK = d.ReportCard.CurrentStepType == connect.StepFullyConfigured
 	}
 	srcs, err := h.API.ListSources(ctx, acct.Token)
@@ -53,17 +52,17 @@ func (h *Home) Show(c echo.Context) error {
 		if s.DeletedAt != nil {
 			continue
 		}
-		m.Sources = append(m.Sources, sourceRow(s))
+		m.Sources = append(m.Sources, h.sourceRow(s))
 	}
 	return render(c, http.StatusOK, views.Home(m))
 }
 
 // sourceRow summarises a source for lists.
-func sourceRow(s connect.Source) views.SourceRow {
+func (u *UI) sourceRow(s connect.Source) views.SourceRow {
 	r := views.SourceRow{
 		ID:       s.ID.String(),
 		Name:     s.DisplayName,
-		TypeName: forms.TypeName(s.Type),
+		TypeName: u.typeName(s.Type),
 		URL:      "/sources/" + s.ID.String(),
 	}
 	if r.Name == "" {

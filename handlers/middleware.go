@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,8 +43,14 @@ func requestID() echo.MiddlewareFunc {
 	}
 }
 
+// StatusClientClosedRequest is logged when the client went away before the
+// answer (nginx's 499): not a server error.
+const StatusClientClosedRequest = 499
+
 // accessLog logs one line per request. It logs the path without the query
-// string (OAuth codes and states travel there) and never any header.
+// string (OAuth codes and states travel there), with token-bearing segments
+// redacted (logPath), and never any header. A request the client abandoned
+// is logged as such, at INFO, not as a 500.
 func accessLog(log *slog.Logger) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -55,21 +62,220 @@ func accessLog(log *slog.Logger) echo.MiddlewareFunc {
 			req := c.Request()
 			level := slog.LevelInfo
 			status := c.Response().Status
-			if status >= 500 {
+			aborted := clientGone(req.Context())
+			switch {
+			case aborted:
+				status = StatusClientClosedRequest
+			case status >= 500:
 				level = slog.LevelError
 			}
-			if req.URL.Path == "/healthz" || req.URL.Path == "/readyz" || strings.HasPrefix(req.URL.Path, "/static/") {
+			if req.URL.Path == "/healthz" || req.URL.Path == "/readyz" || strings.HasPrefix(req.URL.Path, "/static/") || req.URL.Path == "/favicon.ico" {
 				level = slog.LevelDebug
 			}
-			log.LogAttrs(req.Context(), level, "request",
+			attrs := []slog.Attr{
 				slog.String("id", RequestID(req.Context())),
-				slog.String("method", req.Method),
-				slog.String("path", req.URL.Path),
+				slog.String("method", methodOf(c)),
+				slog.String("path", logPath(c)),
 				slog.Int("status", status),
 				slog.Int64("bytes", c.Response().Size),
 				slog.Duration("took", time.Since(start)),
-			)
+			}
+			if aborted {
+				attrs = append(attrs, slog.Bool("client_aborted", true))
+			}
+			log.LogAttrs(req.Context(), level, "request", attrs...)
 			return nil
+		}
+	}
+}
+
+// clientGone reports whether the request's client went away (its context
+// was cancelled by the server because the connection closed).
+func clientGone(ctx context.Context) bool { return errors.Is(ctx.Err(), context.Canceled) }
+
+// tokenPaths are path prefixes whose next segment is a bearer secret.
+var tokenPaths = []string{"/launch/"}
+
+// secretParams are route parameters that carry secrets.
+var secretParams = map[string]bool{"token": true, "ticket": true, "state": true, "code": true}
+
+// logPath is the request path fit for a log line: a launch token (or any
+// route parameter named like a secret) becomes "[redacted]".
+func logPath(c echo.Context) string {
+	p := c.Request().URL.Path
+	for _, pre := range tokenPaths {
+		if rest, ok := strings.CutPrefix(p, pre); ok && rest != "" {
+			return pre + "[redacted]"
+		}
+	}
+	for _, name := range c.ParamNames() {
+		if v := c.Param(name); secretParams[name] && v != "" {
+			p = strings.ReplaceAll(p, v, "[redacted]")
+		}
+	}
+	return p
+}
+
+type headKey struct{}
+
+// headAsGet lets every GET route answer HEAD: the request is routed as a GET
+// (Echo routes the request it was given, so its method is changed in place)
+// and the body is dropped. isHead still tells, for handlers whose GET has an
+// effect (redeeming a launch token).
+func headAsGet() echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			req := c.Request()
+			if req.Method != http.MethodHead {
+				return next(c)
+			}
+			req.Method = http.MethodGet
+			c.SetRequest(req.WithContext(context.WithValue(req.Context(), headKey{}, true)))
+			c.Response().Writer = bodiless{c.Response().Writer}
+			return next(c)
+		}
+	}
+}
+
+// bodiless is a ResponseWriter that sends headers but drops the body (HEAD).
+type bodiless struct{ http.ResponseWriter }
+
+func (b bodiless) Write(p []byte) (int, error) { return len(p), nil }
+
+// Unwrap lets http.ResponseController reach the connection.
+func (b bodiless) Unwrap() http.ResponseWriter { return b.ResponseWriter }
+
+// isHead reports whether the request arrived as a HEAD.
+func isHead(c echo.Context) bool {
+	h, _ := c.Request().Context().Value(headKey{}).(bool)
+	return h
+}
+
+// methodOf is the request's method as the client sent it.
+func methodOf(c echo.Context) string {
+	if isHead(c) {
+		return http.MethodHead
+	}
+	return c.Request().Method
+}
+
+// bytesOf reads a size such as "1M", "512K" or "2048".
+func bytesOf(s string) (int64, error) {
+	mult := int64(1)
+	switch {
+	case strings.HasSuffix(s, "K"), strings.HasSuffix(s, "KB"):
+		mult, s = 1<<10, strings.TrimRight(s, "KB")
+	case strings.HasSuffix(s, "M"), strings.HasSuffix(s, "MB"):
+		mult, s = 1<<20, strings.TrimRight(s, "MB")
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("want a size like 1M or 512K")
+	}
+	return n * mult, nil
+}
+
+// ErrTooLarge is returned when a request body exceeds the limit: 413, as
+// JSON under /api/.
+var ErrTooLarge = echo.ErrStatusRequestEntityTooLarge
+
+// bodyLimit caps request bodies at limit bytes, whether they declare a
+// length or arrive chunked. Forms are parsed here, so an oversized form is
+// answered 413 instead of failing later as a missing CSRF token.
+func bodyLimit(limit int64, skipParse ...string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			req := c.Request()
+			if req.ContentLength > limit {
+				return ErrTooLarge
+			}
+			if req.Body == nil || req.Body == http.NoBody {
+				return next(c)
+			}
+			req.Body = http.MaxBytesReader(c.Response(), req.Body, limit)
+			for _, p := range skipParse {
+				if strings.HasPrefix(req.URL.Path, p) {
+					return next(c)
+				}
+			}
+			ct := req.Header.Get(echo.HeaderContentType)
+			var err error
+			switch {
+			case strings.HasPrefix(ct, echo.MIMEMultipartForm):
+				err = req.ParseMultipartForm(limit)
+			case strings.HasPrefix(ct, echo.MIMEApplicationForm):
+				err = req.ParseForm()
+			}
+			var tooLarge *http.MaxBytesError
+			switch {
+			case errors.As(err, &tooLarge):
+				return ErrTooLarge
+			case err != nil:
+				return echo.NewHTTPError(http.StatusBadRequest)
+			}
+			return next(c)
+		}
+	}
+}
+
+// ErrOrigin is returned when a state-changing request comes from another site.
+var ErrOrigin = errors.New("request from another origin")
+
+// sameOrigin refuses state-changing requests that a browser says come from
+// another site: the Origin header must be Onramp's own origin (its base URL,
+// or the Host it was reached at) or an embed origin; "null" (sandboxed
+// frames, data: URLs) is refused. Without Origin, Sec-Fetch-Site must be
+// same-origin or none, and a Referer, if any, must be of an allowed origin.
+// Requests without any of these (non-browser clients) still need the CSRF
+// token. Paths under skip (bearer-authenticated JSON APIs) are exempt.
+func sameOrigin(baseURL string, embedOrigins []string, skip ...string) echo.MiddlewareFunc {
+	own := strings.ToLower(OriginOf(baseURL))
+	scheme, _, _ := strings.Cut(own, "://")
+	embed := map[string]bool{}
+	for _, o := range embedOrigins {
+		embed[strings.ToLower(strings.TrimRight(o, "/"))] = true
+	}
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			req := c.Request()
+			switch req.Method {
+			case http.MethodGet, http.MethodHead, http.MethodOptions:
+				return next(c)
+			}
+			for _, p := range skip {
+				if strings.HasPrefix(req.URL.Path, p) {
+					return next(c)
+				}
+			}
+			sch := scheme
+			if sch == "" { // no base URL configured (tests): the request's own scheme
+				sch = "http"
+				if req.TLS != nil {
+					sch = "https"
+				}
+			}
+			self := func(o string) bool {
+				return o != "" && (o == own || o == sch+"://"+strings.ToLower(req.Host))
+			}
+			origin := strings.ToLower(req.Header.Get("Origin"))
+			site := strings.ToLower(req.Header.Get("Sec-Fetch-Site"))
+			var ok bool
+			switch {
+			case origin != "":
+				ok = self(origin) || embed[origin]
+				if site == "same-site" || site == "cross-site" {
+					ok = ok && embed[origin]
+				}
+			case site != "":
+				ok = site == "same-origin" || site == "none"
+			default:
+				ref := strings.ToLower(OriginOf(req.Header.Get("Referer")))
+				ok = req.Header.Get("Referer") == "" || self(ref) || embed[ref]
+			}
+			if !ok {
+				return ErrOrigin
+			}
+			return next(c)
 		}
 	}
 }

@@ -42,11 +42,11 @@ func missingUserFields(step connect.Step) bool {
 func (h *SourceOAuth) page(c echo.Context, src *connect.Source, message string) (views.OAuthPage, connect.Step) {
 	step, _ := src.ReportCard.Step(connect.StepOAuth)
 	m := views.OAuthPage{
-		Base:      h.stepBase(c, "Sign in to "+forms.TypeName(src.Type), src.ID.String(), connect.StepOAuth),
+		Base:      h.stepBase(c, "Sign in to "+h.Forms.TypeName(src.Type), src.ID.String(), connect.StepOAuth),
 		Steps:     stepItems(src.ReportCard, connect.StepOAuth),
 		SourceID:  src.ID.String(),
-		Name:      sourceName(src),
-		TypeName:  forms.TypeName(src.Type),
+		Name:      h.sourceName(src),
+		TypeName:  h.Forms.TypeName(src.Type),
 		AppURL:    h.AppURL,
 		AppOrigin: OriginOf(h.AppURL),
 		Message:   message,
@@ -91,6 +91,7 @@ func (h *SourceOAuth) Save(c echo.Context) error {
 	}
 	m, step := h.page(c, src, "")
 	f := h.Forms.Build(src.Type, step, src.Properties, forms.BuildOptions{Edit: true})
+	f.KeepSecrets(keeperFor(c, h.Seal))
 	m.Form = f
 	values, err := c.FormParams()
 	if err != nil {
@@ -134,24 +135,34 @@ func (h *SourceOAuth) Session(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"ephemeral_token": tok})
 }
 
-// Start handles GET /sources/:id/oauth/start: the no-JavaScript hand-off,
-// opened in a new tab; one button posts the ephemeral token to Stitch.
-func (h *SourceOAuth) Start(c echo.Context) error {
-	src, acct, ok, err := h.loadAtOAuth(c)
+// Window handles GET /sources/:id/oauth/window: the page a new tab opens
+// when the popup is blocked. A click there opens Stitch's window with this
+// tab as its opener (same protocol, same script); when it is done the first
+// tab is told (BroadcastChannel, storage event) and re-reads the report card.
+// It relies on nothing but Stitch's real /v2/js-client.
+func (h *SourceOAuth) Window(c echo.Context) error {
+	src, _, ok, err := h.loadAtOAuth(c)
 	if !ok || err != nil {
 		return err
 	}
-	tok, err := h.Sessions.CreateEphemeralSession(c.Request().Context(), acct.Token)
+	m, _ := h.page(c, src, "")
+	m.Title = "Stitch sign-in for " + m.TypeName
+	return render(c, http.StatusOK, views.OAuthWindow(views.OAuthWindowPage{OAuthPage: m}))
+}
+
+// Status handles GET /sources/:id/oauth/status: where the report card stands,
+// as JSON, so a page whose hand-off ran elsewhere (another tab, a popup it
+// lost on reload) can move on.
+func (h *SourceOAuth) Status(c echo.Context) error {
+	src, _, err := h.load(c)
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.OAuthHandoff(views.OAuthHandoffPage{
-		Base:           h.base(c, "Continue to Stitch", "sources"),
-		TypeName:       forms.TypeName(src.Type),
-		SourceID:       src.ID.String(),
-		AppURL:         h.AppURL,
-		EphemeralToken: tok,
-	}))
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, map[string]string{
+		"step":     src.ReportCard.CurrentStepType,
+		"next_url": StepURL(src.ID.String(), src.ReportCard.CurrentStepType),
+	})
 }
 
 // Continue handles GET /sources/:id/oauth/continue ("I have finished"): it

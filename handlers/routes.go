@@ -4,17 +4,20 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/onramp/onramp/connect"
 	"github.com/onramp/onramp/forms"
+	"github.com/onramp/onramp/seal"
+	"github.com/onramp/onramp/selection"
 	"github.com/onramp/onramp/static"
+	"github.com/onramp/onramp/store"
 )
 
 // API is every Connect API call the handlers make. *connect.Client satisfies it.
@@ -57,18 +60,25 @@ type Options struct {
 	TypeCache *TypeCache
 	// OneTime makes OAuth states and launch tokens single use.
 	OneTime OneTimeStore
-	// Ready is the readiness check.
+	// Ready is the readiness check of the Stitch API.
 	Ready func(ctx context.Context) error
+	// StoreReady, when set, is the readiness check of the shared store (Redis).
+	StoreReady func(ctx context.Context) error
 	// BodyLimit caps request bodies, e.g. "1M".
 	BodyLimit string
 	// Forms builds forms from report cards.
 	Forms *forms.Engine
 	// Claims makes create forms single use.
 	Claims Claims
+	// Sealer keeps typed secrets across re-rendered forms (keyed from the
+	// session keys); nil uses a random key (one replica).
+	Sealer *seal.Sealer
 	// DebugFields allows ?all_fields=1 on form pages.
 	DebugFields bool
 	// OAuthApps are the partner's own OAuth apps per source type (white-label OAuth).
 	OAuthApps OAuthApps
+	// Drafts keeps unsaved stream selections (default: in memory).
+	Drafts selection.DraftStore
 }
 
 // NewRouter builds the Echo instance with every route and middleware.
@@ -80,97 +90,126 @@ func NewRouter(o Options) *echo.Echo {
 	if o.BodyLimit == "" {
 		o.BodyLimit = "1M"
 	}
+	mem := &store.Memory{}
 	if o.OneTime == nil {
-		o.OneTime = &MemoryOneTime{}
+		o.OneTime = mem
 	}
 	if o.Claims == nil {
-		o.Claims = &MemoryClaims{}
+		o.Claims = mem
 	}
 	if o.Launches == nil {
-		o.Launches = &MemoryStore{}
+		o.Launches = mem
+	}
+	if o.TypeCache == nil {
+		o.TypeCache = NewTypeCache(o.API, 0)
 	}
 	if o.LaunchTTL == 0 {
 		o.LaunchTTL = 5 * time.Minute
 	}
+	if o.Drafts == nil {
+		o.Drafts = &selection.MemoryDrafts{}
+	}
 	if o.Forms == nil {
 		o.Forms = forms.NewEngine(forms.EngineOptions{Logger: o.Log})
 	}
+	ui.Words = o.Forms
 
+	limit, err := bytesOf(o.BodyLimit)
+	if err != nil {
+		panic(fmt.Sprintf("handlers: BodyLimit %q: %v", o.BodyLimit, err))
+	}
+	e.Pre(headAsGet()) // HEAD is answered by every GET route, without a body
 	e.Use(
 		requestID(),
 		accessLog(o.Log),
 		recoverPanics(o.Log),
 		securityHeaders(o.Security),
-		middleware.BodyLimit(o.BodyLimit),
+		bodyLimit(limit, "/api/"),
 		sessionMiddleware(o.Sessions, o.Log),
+		sameOrigin(o.BaseURL, o.EmbedOrigins, "/api/"),
 		csrf("/api/"),
 	)
 
-	health := &Health{Ready: o.Ready}
+	health := &Health{Ready: o.Ready, StoreReady: o.StoreReady}
 	home := &Home{UI: ui, API: o.API}
 	catalog := &Catalog{UI: ui, Types: o.TypeCache}
 	accounts := &Accounts{
 		UI: ui, API: o.API, AppURL: o.StitchAppURL, PartnerID: o.PartnerID,
 		CallbackURL: o.BaseURL + "/oauth/stitch/callback", States: o.OneTime,
 	}
-	launch := &Launch{UI: ui, Store: o.Launches, APIKeys: o.APIKeys, TTL: o.LaunchTTL, BaseURL: o.BaseURL, ReturnURLs: o.ReturnURLs}
-	sources := &Sources{UI: ui, API: o.API, Types: o.TypeCache, Forms: o.Forms, Claims: o.Claims, DebugFields: o.DebugFields}
+	launch := &Launch{
+		UI: ui, Store: o.Launches, API: o.API, APIKeys: o.APIKeys,
+		TTL: o.LaunchTTL, BaseURL: o.BaseURL, ReturnURLs: o.ReturnURLs,
+	}
+	if o.Sealer == nil {
+		o.Sealer = seal.Random(seal.Options{}) // typed secrets then survive re-renders on this replica only
+	}
+	keep := &Keep{UI: ui, Forms: o.Forms, Seal: o.Sealer} // every form POST keeps what was typed on failures
+	sources := &Sources{UI: ui, API: o.API, Types: o.TypeCache, Forms: o.Forms, Claims: o.Claims, Seal: o.Sealer, DebugFields: o.DebugFields}
 	oauth := &SourceOAuth{Sources: sources, Sessions: o.API, AppURL: o.StitchAppURL, WhiteLabel: o.OAuthApps.Has}
 	whiteLabel := &WhiteLabelOAuth{
 		Sources: sources, Apps: o.OAuthApps, CallbackURL: o.BaseURL + "/oauth/source/callback",
-		States: o.OneTime, HTTPClient: &http.Client{Timeout: 20 * time.Second},
+		States: o.OneTime, Tickets: o.Launches, Progress: o.Claims, HTTPClient: &http.Client{Timeout: 20 * time.Second},
 	}
-	dests := &Destinations{UI: ui, API: o.API, Types: o.TypeCache, Forms: o.Forms}
+	fields := &Fields{Sources: sources, Drafts: o.Drafts}
+	dests := &Destinations{UI: ui, API: o.API, Types: o.TypeCache, Forms: o.Forms, Seal: o.Sealer, Claims: o.Claims}
 
 	e.GET("/healthz", health.Live)                         // process is up
-	e.GET("/readyz", health.Readiness)                     // Stitch API (or emulator) reachable
-	e.GET("/static/*", echo.WrapHandler(static.Handler())) // CSS and JS, content-hashed URLs
+	e.GET("/readyz", health.Readiness)                     // Stitch API (or emulator) and Redis (when configured) reachable
+	e.GET("/static/*", echo.WrapHandler(static.Handler())) // CSS, JS and icon, content-hashed URLs
+	e.GET("/favicon.ico", ui.Favicon)                      // the icon, for browsers that ask before reading the page
 	e.GET("/theme.css", ui.ThemeCSS)                       // theme as CSS custom properties
 	e.GET("/", home.Show)                                  // start page: choose create/connect, or where you stand
 
-	e.GET("/account/new", accounts.New)                // form: create a Stitch account
-	e.POST("/account", accounts.Create)                // create it with the partner credentials
-	e.GET("/account/connect", accounts.Connect)        // redirect to Stitch's OAuth authorization
-	e.GET("/oauth/stitch/callback", accounts.Callback) // Stitch OAuth callback: state, code exchange
-	e.POST("/account/disconnect", accounts.Disconnect) // forget the account in this browser
+	e.GET("/account/new", accounts.New, fixedAccount)                // form: create a Stitch account (not in a launch session)
+	e.POST("/account", accounts.Create, fixedAccount)                // create it with the partner credentials
+	e.GET("/account/connect", accounts.Connect, fixedAccount)        // redirect to Stitch's OAuth authorization (top-level only)
+	e.GET("/oauth/stitch/callback", accounts.Callback, fixedAccount) // Stitch OAuth callback: state, code exchange
+	e.POST("/account/disconnect", accounts.Disconnect)               // forget the account in this browser
 
 	e.POST("/api/v1/launch", launch.Create) // partner backend mints a launch token (JSON, bearer API key)
 	e.GET("/launch/:token", launch.Redeem)  // a browser redeems it, once, into a session
 
 	signedIn := requireAccount
-	e.GET("/destination", dests.Show, signedIn)              // the destination and its check, or the type catalog
-	e.GET("/destination/new/:type", dests.New, signedIn)     // form for a destination type
-	e.POST("/destination/new/:type", dests.Create, signedIn) // create it (replacing the old one when confirmed)
-	e.GET("/destination/edit", dests.Edit, signedIn)         // edit the destination's connection details
-	e.POST("/destination/edit", dests.Update, signedIn)      // save them (credentials left as saved are kept)
+	e.GET("/destination", dests.Show, signedIn)                          // the destination and its check, or the type catalog
+	e.GET("/destination/new/:type", dests.New, signedIn)                 // form for a destination type
+	e.POST("/destination/new/:type", dests.Create, signedIn, keep.Typed) // create it (replacing the old one when confirmed)
+	e.GET("/destination/edit", dests.Edit, signedIn)                     // edit the destination's connection details
+	e.POST("/destination/edit", dests.Update, signedIn, keep.Typed)      // save them (credentials left as saved are kept)
 
-	e.GET("/sources", sources.List, signedIn)                                     // the account's sources and their status
-	e.GET("/sources/new", catalog.SourceTypes, signedIn)                          // searchable source type catalog
-	e.GET("/sources/new/:type", sources.New, signedIn)                            // form step of a new source
-	e.POST("/sources/new/:type", sources.Create, signedIn)                        // create it, then follow the report card
-	e.GET("/sources/:id", sources.Show, signedIn)                                 // step router: the page of the current step
-	e.GET("/sources/:id/form", sources.Edit, signedIn)                            // edit the form step
-	e.POST("/sources/:id/form", sources.Update(connect.StepForm), signedIn)       // save it
-	e.GET("/sources/:id/oauth", oauth.Show, signedIn)                             // oauth step: own fields, then authorize
-	e.POST("/sources/:id/oauth", oauth.Save, signedIn)                            // save the oauth step's own fields
-	e.POST("/sources/:id/oauth/session", oauth.Session, signedIn)                 // ephemeral token for Stitch's popup (JSON)
-	e.GET("/sources/:id/oauth/start", oauth.Start, signedIn)                      // no-JS hand-off to Stitch in a new tab
-	e.GET("/sources/:id/oauth/continue", oauth.Continue, signedIn)                // "I have finished": re-read the report card
-	e.GET("/sources/:id/oauth/authorize", whiteLabel.Authorize, signedIn)         // white-label: to the provider (state + PKCE)
-	e.GET("/oauth/source/callback", whiteLabel.Callback, signedIn)                // white-label: exchange, then PUT the tokens
-	e.GET("/sources/:id/profile", sources.Profile, signedIn)                      // profile step
-	e.POST("/sources/:id/profile", sources.Update(connect.StepProfile), signedIn) // save it
-	e.GET("/sources/:id/discover", sources.Discover, signedIn)                    // waiting for the connection check
-	e.GET("/sources/:id/discover/status", sources.DiscoverStatus, signedIn)       // its live status region (fragment)
-	e.GET("/sources/:id/fields", sources.Fields, signedIn)                        // stream selection
-	e.POST("/sources/:id/fields", sources.SaveFields, signedIn)                   // save stream selection
-	e.GET("/sources/:id/fields/:stream", sources.Stream, signedIn)                // one stream's fields and replication
-	e.POST("/sources/:id/fields/:stream", sources.SaveStream, signedIn)           // save them
-	e.GET("/sources/:id/done", sources.Done, signedIn)                            // fully configured: summary, next actions
-	e.POST("/sources/:id/sync", sources.Sync, signedIn)                           // start a replication job now
-	e.POST("/sources/:id/pause", sources.Pause, signedIn)                         // pause replication
-	e.POST("/sources/:id/unpause", sources.Unpause, signedIn)                     // resume it
-	e.POST("/sources/:id/delete", sources.Delete, signedIn)                       // delete the source
+	e.GET("/sources", sources.List, signedIn)                                                 // the account's sources and their status
+	e.GET("/sources/new", catalog.SourceTypes, signedIn)                                      // searchable source type catalog
+	e.GET("/sources/new/:type", sources.New, signedIn)                                        // form step of a new source
+	e.POST("/sources/new/:type", sources.Create, signedIn, keep.Typed)                        // create it, then follow the report card
+	e.GET("/sources/:id", sources.Show, signedIn)                                             // step router: the page of the current step
+	e.GET("/sources/:id/form", sources.Edit, signedIn)                                        // edit the form step
+	e.POST("/sources/:id/form", sources.Update(connect.StepForm), signedIn, keep.Typed)       // save it
+	e.GET("/sources/:id/oauth", oauth.Show, signedIn)                                         // oauth step: own fields, then authorize
+	e.POST("/sources/:id/oauth", oauth.Save, signedIn, keep.Typed)                            // save the oauth step's own fields
+	e.POST("/sources/:id/oauth/session", oauth.Session, signedIn)                             // ephemeral token for Stitch's popup (JSON)
+	e.GET("/sources/:id/oauth/window", oauth.Window, signedIn)                                // new tab that opens Stitch's popup when the first tab's was blocked
+	e.GET("/sources/:id/oauth/status", oauth.Status, signedIn)                                // where the report card stands (JSON), for pages whose hand-off ran elsewhere
+	e.GET("/sources/:id/oauth/continue", oauth.Continue, signedIn)                            // "I have finished": re-read the report card
+	e.GET("/sources/:id/oauth/authorize", whiteLabel.Authorize, signedIn)                     // white-label: to the provider (state + PKCE); framed: the new-tab hand-off
+	e.POST("/sources/:id/oauth/ticket", whiteLabel.Ticket, signedIn)                          // white-label, framed: a single-use handshake ticket for a popup/new tab
+	e.GET("/sources/:id/oauth/handoff", whiteLabel.Handoff, signedIn)                         // white-label, framed: sign in in a new tab, then continue
+	e.GET("/sources/:id/oauth/ticket/status", whiteLabel.TicketStatus, signedIn)              // white-label, framed: how far the ticket got (JSON)
+	e.POST("/sources/:id/oauth/ticket/apply", whiteLabel.Apply, signedIn)                     // white-label, framed: apply the ticket's result (PUT the tokens)
+	e.GET("/oauth/source/ticket", whiteLabel.StartTicket)                                     // white-label, top-level popup/tab: redeem the ticket, to the provider
+	e.GET("/oauth/source/callback", whiteLabel.Callback)                                      // white-label: exchange; PUT the tokens (session) or keep them under the ticket
+	e.GET("/sources/:id/profile", sources.Profile, signedIn)                                  // profile step
+	e.POST("/sources/:id/profile", sources.Update(connect.StepProfile), signedIn, keep.Typed) // save it
+	e.GET("/sources/:id/discover", sources.Discover, signedIn)                                // waiting for the connection check
+	e.GET("/sources/:id/discover/status", sources.DiscoverStatus, signedIn)                   // its live status region (fragment)
+	e.GET("/sources/:id/fields", fields.Choose, signedIn)                                     // stream selection (draft over Stitch's; ?partial=1 live region)
+	e.POST("/sources/:id/fields", fields.Save, signedIn)                                      // keep choices in the draft; page, filter, select all, or save
+	e.GET("/sources/:id/fields/:stream", fields.Stream, signedIn)                             // one stream's columns and replication
+	e.POST("/sources/:id/fields/:stream", fields.SaveStream, signedIn)                        // save them
+	e.GET("/sources/:id/done", sources.Done, signedIn)                                        // fully configured: summary, next actions
+	e.POST("/sources/:id/sync", sources.Sync, signedIn)                                       // start a replication job now
+	e.POST("/sources/:id/pause", sources.Pause, signedIn)                                     // pause replication
+	e.POST("/sources/:id/unpause", sources.Unpause, signedIn)                                 // resume it
+	e.POST("/sources/:id/delete", sources.Delete, signedIn)                                   // delete the source
 
 	return e
 }

@@ -8,12 +8,16 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/onramp/onramp/connect"
+	"github.com/onramp/onramp/dates"
 	"github.com/onramp/onramp/forms"
+	"github.com/onramp/onramp/seal"
+	"github.com/onramp/onramp/status"
 	"github.com/onramp/onramp/views"
 )
 
@@ -41,6 +45,8 @@ type Sources struct {
 	Types  *TypeCache
 	Forms  *forms.Engine
 	Claims Claims
+	// Seal keeps typed secrets across a re-rendered form.
+	Seal *seal.Sealer
 	// DebugFields allows ?all_fields=1.
 	DebugFields bool
 }
@@ -116,13 +122,6 @@ func (h *Sources) stepBase(c echo.Context, title, sourceID, step string) views.B
 	return h.base(c, title, "sources", Event{Type: "onramp:step", Data: data})
 }
 
-func sourceName(s *connect.Source) string {
-	if s.DisplayName != "" {
-		return s.DisplayName
-	}
-	return forms.TypeName(s.Type)
-}
-
 // List handles GET /sources.
 func (h *Sources) List(c echo.Context) error {
 	acct := mustAccount(c)
@@ -132,31 +131,67 @@ func (h *Sources) List(c echo.Context) error {
 		return err
 	}
 	m := views.SourcesPage{Base: h.base(c, "Sources", "sources")}
+	var live []connect.Source
 	for _, s := range srcs {
-		if s.DeletedAt != nil {
-			continue
+		if s.DeletedAt == nil {
+			live = append(live, s)
 		}
-		row := sourceRow(s)
-		if s.ReportCard.CurrentStepType == connect.StepDiscoverSchema {
-			if chk, err := h.API.SourceLastConnectionCheck(ctx, acct.Token, s.ID); err == nil {
-				row.Check = checkSummary(chk)
-			}
+	}
+	checks := h.lastChecks(ctx, acct, live)
+	for i, s := range live {
+		row := h.sourceRow(s)
+		st := sourceStatus(&s, checks[i])
+		row.Status, row.StatusClass = st.Label, st.Tone
+		row.ContinueURL = ""
+		if st.Continue || st.Checking {
+			row.ContinueURL = StepURL(s.ID.String(), s.ReportCard.CurrentStepType)
 		}
+		if checks[i] != nil && checks[i].Status == connect.CheckFailed {
+			row.Check = plainCheckMessage(checkDetail(checks[i]))
+			row.ContinueURL = "/sources/" + s.ID.String() + "/form"
+		}
+		m.Checking = m.Checking || st.Checking
 		m.Rows = append(m.Rows, row)
 	}
 	return render(c, http.StatusOK, views.Sources(m))
 }
 
-func checkSummary(chk *connect.ConnectionCheck) string {
-	switch chk.Status {
-	case connect.CheckFailed:
-		return "Last connection check failed"
-	case connect.CheckRunning:
-		return "Connection check running"
-	case connect.CheckSucceeded:
-		return "Last connection check passed"
+// lastChecks reads the last connection check of each source, a few at a
+// time; a check that cannot be read is nil (the status then follows the step).
+func (h *Sources) lastChecks(ctx context.Context, acct Account, srcs []connect.Source) []*connect.ConnectionCheck {
+	out := make([]*connect.ConnectionCheck, len(srcs))
+	sem := make(chan struct{}, 4)
+	var wg sync.WaitGroup
+	for i := range srcs {
+		if srcs[i].ReportCard.CurrentStepType == connect.StepForm {
+			continue // no check before the connection details are in
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if chk, err := h.API.SourceLastConnectionCheck(ctx, acct.Token, srcs[i].ID); err == nil {
+				out[i] = chk
+			}
+		}()
 	}
-	return ""
+	wg.Wait()
+	return out
+}
+
+// sourceStatus is the one status of a source (package status).
+func sourceStatus(src *connect.Source, chk *connect.ConnectionCheck) status.Status {
+	in := status.Input{
+		Kind:    status.Source,
+		Step:    src.ReportCard.CurrentStepType,
+		Paused:  src.PausedAt != nil,
+		Deleted: src.DeletedAt != nil,
+	}
+	if chk != nil {
+		in.Check = chk.Status
+	}
+	return status.Of(in)
 }
 
 // Show handles GET /sources/:id: the step router.
@@ -194,7 +229,7 @@ func (h *Sources) New(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	dn := displayNameField(forms.TypeName(typ))
+	dn := displayNameField(h.typeName(typ))
 	return h.renderCreate(c, http.StatusOK, rc, f, dn, randomToken(18))
 }
 
@@ -207,7 +242,7 @@ func displayNameField(value string) *forms.Field {
 }
 
 func (h *Sources) renderCreate(c echo.Context, status int, rc *connect.ReportCard, f *forms.Form, dn *forms.Field, token string) error {
-	name := forms.TypeName(rc.Type)
+	name := h.typeName(rc.Type)
 	m := views.SourceFormPage{
 		Base:        h.stepBase(c, "Connect "+name, "", connect.StepForm),
 		Steps:       stepItems(*rc, connect.StepForm),
@@ -223,10 +258,19 @@ func (h *Sources) renderCreate(c echo.Context, status int, rc *connect.ReportCar
 	if h.DebugFields && !h.showAll(c) {
 		m.DebugURL = m.Action + "?all_fields=1"
 	}
-	if status != http.StatusOK {
-		m.Title = "Error: " + m.Title
-	}
+	markRetry(&m, status)
 	return render(c, status, views.SourceForm(m))
+}
+
+// markRetry titles an error page and, when trying again may help, offers it.
+func markRetry(m *views.SourceFormPage, status int) {
+	if status == http.StatusOK {
+		return
+	}
+	m.Title = "Error: " + m.Title
+	if status >= 500 {
+		m.Retry, m.Submit = true, "Try again"
+	}
 }
 
 // Create handles POST /sources/new/:type: validate, create, follow the report card.
@@ -239,13 +283,16 @@ func (h *Sources) Create(c echo.Context) error {
 		token = randomToken(18)
 	}
 	// A replay of a form that already created its source leads to that source.
-	if id := h.Claims.Result(ctx, token); id != "" {
+	if id, err := h.Claims.Result(ctx, token); err != nil {
+		return err
+	} else if id != "" {
 		return h.alreadyCreated(c, id)
 	}
 	rc, f, err := h.newForm(c, typ)
 	if err != nil {
 		return err
 	}
+	f.KeepSecrets(keeperFor(c, h.Seal))
 	values, err := c.FormParams()
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest)
@@ -255,33 +302,79 @@ func (h *Sources) Create(c echo.Context) error {
 	if kind, _, _ := f.Action(); kind != "" {
 		return h.renderCreate(c, http.StatusOK, rc, f, dn, token)
 	}
-	if dn.Value == "" {
-		dn.Error = "Enter a name for this source"
+	if msg := forms.CheckDisplayName(dn.Value); msg != "" {
+		dn.Error = msg
 		f.AddError(dn.ID, dn.Error)
 		ok = false
 	}
 	if !ok {
 		return h.renderCreate(c, http.StatusUnprocessableEntity, rc, f, dn, token)
 	}
-	if !h.Claims.Claim(ctx, token) {
-		if id := waitResult(ctx, h.Claims, token, 10*time.Second); id != "" {
+	if claimed, err := h.Claims.Claim(ctx, token); err != nil {
+		return err
+	} else if !claimed {
+		id, err := waitResult(ctx, h.Claims, token, 10*time.Second)
+		if err != nil {
+			return err
+		}
+		if id != "" {
 			return h.alreadyCreated(c, id)
 		}
 		f.AddError("submit", "This form is already being sent. Wait a moment, then check your sources.")
 		return h.renderCreate(c, http.StatusConflict, rc, f, dn, token)
 	}
+	// From now on a clash with this name may be our own source.
+	if _, name, _ := strings.Cut(sessionOf(c).Get(madeKey(typ)), "|"); !strings.EqualFold(name, dn.Value) {
+		sessionOf(c).Set(madeKey(typ), strconv.FormatInt(time.Now().Unix(), 10)+"|"+dn.Value)
+	}
 	src, err := h.API.CreateSource(ctx, acct.Token, connect.CreateSourceRequest{Type: typ, DisplayName: dn.Value, Properties: props})
 	if err != nil {
-		h.Claims.Release(ctx, token)
+		_ = h.Claims.Release(ctx, token) // an outage is logged by the store; the claim then expires
+		if id := h.ownClash(c, acct, typ, dn.Value, err); id != "" {
+			return h.alreadyCreated(c, id)
+		}
 		if status, handled := applyAPIError(f, dn, err); handled {
+			h.keptAfter(c, status, err)
 			return h.renderCreate(c, status, rc, f, dn, token)
 		}
 		return err
 	}
-	h.Claims.Resolve(ctx, token, src.ID.String())
+	_ = h.Claims.Resolve(ctx, token, src.ID.String()) // the source exists: go on even if the store is down
 	emit(c, "onramp:source_created", map[string]any{"source_id": src.ID.String(), "type": typ})
 	h.Log.Info("source created", "id", RequestID(ctx), "source", src.ID.String(), "type", typ, "step", src.ReportCard.CurrentStepType)
 	return redirect(c, StepURL(src.ID.String(), src.ReportCard.CurrentStepType))
+}
+
+// madeKey names the session slot remembering the display name last sent to
+// create a source of a type.
+func madeKey(typ string) string { return "made." + typ }
+
+// ownClash recognises a resubmission of a form that already created its
+// source although its token was lost (the page was reloaded after Back, or
+// the first answer never arrived): Stitch refuses the name as taken, and the
+// source holding it is of this type and was sent from this session under that
+// name. It returns that source's id, or "".
+func (h *Sources) ownClash(c echo.Context, acct Account, typ, display string, err error) string {
+	var apiErr *connect.Error
+	if !errors.As(err, &apiErr) || apiErr.Code != "InvalidName" || !strings.Contains(apiErr.Message, "non-unique") {
+		return ""
+	}
+	at, name, _ := strings.Cut(sessionOf(c).Get(madeKey(typ)), "|")
+	sent, perr := strconv.ParseInt(at, 10, 64)
+	if perr != nil || !strings.EqualFold(name, display) {
+		return ""
+	}
+	srcs, lerr := h.API.ListSources(c.Request().Context(), acct.Token)
+	if lerr != nil {
+		return ""
+	}
+	for _, s := range srcs {
+		if s.DeletedAt == nil && s.Type == typ && strings.EqualFold(s.DisplayName, display) &&
+			s.CreatedAt != nil && !s.CreatedAt.Before(time.Unix(sent, 0).Add(-time.Minute)) {
+			return s.ID.String()
+		}
+	}
+	return ""
 }
 
 func (h *Sources) alreadyCreated(c echo.Context, id string) error {
@@ -290,43 +383,59 @@ func (h *Sources) alreadyCreated(c echo.Context, id string) error {
 }
 
 // applyAPIError puts a Stitch error on the form: property errors next to the
-// fields, name errors on the name, upstream failures as a "try again" message.
+// fields, name and cron errors on their field in plain words with Stitch's
+// own text kept as a detail, upstream failures as a "try again" message.
 // It reports the status to re-render with, or false for errors it does not handle.
 func applyAPIError(f *forms.Form, dn *forms.Field, err error) (int, bool) {
 	var apiErr *connect.Error
-	switch {
-	case connect.IsUpstreamUnavailable(err):
-		f.AddError("submit", "Stitch did not answer, so nothing was saved yet. What you typed is kept (passwords excepted): send the form again.")
+	if connect.IsUpstreamUnavailable(err) {
+		f.AddError("submit", upstreamMessage(err))
 		return http.StatusServiceUnavailable, true
-	case errors.As(err, &apiErr) && (apiErr.Code == "InvalidName" || apiErr.Code == "InvalidDisplayName") && dn != nil:
-		dn.Error = "Choose another name: " + nameProblem(apiErr.Message)
-		f.AddError(dn.ID, dn.Error)
-		return http.StatusUnprocessableEntity, true
-	case errors.As(err, &apiErr) && apiErr.Status == http.StatusBadRequest && apiErr.Code != "InvalidId" && apiErr.Code != "AccessDenied":
-		f.AddAPIErrors(apiErr.BadProperties, apiMessage(apiErr))
-		return http.StatusUnprocessableEntity, true
-	case errors.As(err, &apiErr) && apiErr.Code == "AccessDenied":
-		f.AddError("submit", "Your Stitch plan does not allow this. "+apiErr.Message)
-		return http.StatusUnprocessableEntity, true
 	}
-	return 0, false
+	if !errors.As(err, &apiErr) || apiErr.Status != http.StatusBadRequest {
+		return 0, false
+	}
+	switch {
+	case (apiErr.Code == "InvalidName" || apiErr.Code == "InvalidDisplayName") && dn != nil:
+		dn.Error, dn.Detail = nameProblem(apiErr), apiErr.Message
+		f.AddError(dn.ID, dn.Error)
+	case apiErr.Code == "InvalidCronExpression":
+		msg := "Check the cron schedule: Stitch could not use it. Write a Quartz expression of 6 or 7 parts with ? as the day of the month or of the week, like 0 0 6 * * ?"
+		if !f.SetFieldError("cron_expression", msg, apiErr.Message) {
+			f.AddError("submit", msg)
+		}
+	case apiErr.Code == "AccessDenied" && strings.Contains(apiErr.Message, "cron_expression"):
+		msg := "Your Stitch plan does not include cron schedules. Leave the cron schedule empty and choose a replication frequency instead."
+		if !f.SetFieldError("cron_expression", msg, apiErr.Message) {
+			f.AddError("submit", msg)
+		}
+	case apiErr.Code == "AccessDenied":
+		f.AddError("submit", "Your Stitch plan does not allow this. Stitch said: “"+apiErr.Message+"”")
+	case apiErr.Code == "InvalidId":
+		return 0, false
+	default:
+		f.AddAPIErrors(apiErr.BadProperties, apiMessage(apiErr))
+	}
+	return http.StatusUnprocessableEntity, true
 }
 
-func nameProblem(msg string) string {
-	if strings.Contains(msg, "non-unique") {
-		return "another source already uses this name."
+// nameProblem explains a refused name; Stitch's own words go in the detail.
+func nameProblem(e *connect.Error) string {
+	switch {
+	case strings.Contains(e.Message, "non-unique"):
+		return "Choose another name: another source already uses this name, or one that gives the same schema name."
+	case e.Code == "InvalidDisplayName":
+		return "Choose another name: use letters or numbers, starting with a letter."
 	}
-	return "use letters, numbers and spaces, starting with a letter."
+	return "Choose another name: the schema name Stitch makes from it must be under 50 characters of lowercase letters, numbers and underscores, and begin with a letter or an underscore."
 }
 
 func apiMessage(e *connect.Error) string {
 	switch {
-	case e.Code == "InvalidCronExpression":
-		return "The schedule expression is not valid: " + e.Message
 	case len(e.BadProperties) > 0:
 		return "Stitch did not accept some values. Check the highlighted fields."
 	case e.Message != "":
-		return "Stitch did not accept the settings: " + e.Message
+		return "Stitch did not accept the settings. Stitch said: “" + e.Message + "”"
 	}
 	return "Stitch did not accept the settings. Check them and try again."
 }
@@ -341,7 +450,7 @@ func (h *Sources) Edit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.renderStep(c, http.StatusOK, src, f, displayNameField(sourceName(src)))
+	return h.renderStep(c, http.StatusOK, src, f, displayNameField(h.sourceName(src)))
 }
 
 // stepForm builds the edit form of one of a source's steps from the source's
@@ -356,9 +465,9 @@ func (h *Sources) stepForm(c echo.Context, src *connect.Source, stepType string)
 
 var stepPaths = map[string]string{connect.StepForm: "form", connect.StepOAuth: "oauth", connect.StepProfile: "profile"}
 
-func (h *Sources) renderStep(c echo.Context, status int, src *connect.Source, f *forms.Form, dn *forms.Field) error {
-	name := sourceName(src)
-	typeName := forms.TypeName(src.Type)
+func (h *Sources) renderStep(c echo.Context, status int, src *connect.Source, f *forms.Form, dn *forms.Field, conflicts ...views.Conflict) error {
+	name := h.sourceName(src)
+	typeName := h.typeName(src.Type)
 	m := views.SourceFormPage{
 		Base:        h.stepBase(c, name, src.ID.String(), f.StepType),
 		Steps:       stepItems(src.ReportCard, f.StepType),
@@ -367,6 +476,12 @@ func (h *Sources) renderStep(c echo.Context, status int, src *connect.Source, f 
 		Action:      "/sources/" + src.ID.String() + "/" + stepPaths[f.StepType],
 		Submit:      "Save and continue",
 		CancelURL:   "/sources/" + src.ID.String(),
+		// The version this form shows: a save over a newer one is a conflict.
+		Hidden:    []views.Hidden{{Name: basedOnField, Value: forms.Version(src.DisplayName, src.Properties)}},
+		Conflicts: conflicts,
+	}
+	if len(conflicts) > 0 {
+		m.Submit = "Save my values"
 	}
 	switch f.StepType {
 	case connect.StepForm:
@@ -381,10 +496,29 @@ func (h *Sources) renderStep(c echo.Context, status int, src *connect.Source, f 
 	if h.DebugFields && !h.showAll(c) {
 		m.DebugURL = m.Action + "?all_fields=1"
 	}
-	if status != http.StatusOK {
-		m.Title = "Error: " + m.Title
-	}
+	markRetry(&m, status)
 	return render(c, status, views.SourceForm(m))
+}
+
+// conflictsOf lists what differs between what is saved now and what the
+// user sends, when the form was built from an older version; nil otherwise.
+func conflictsOf(f *forms.Form, values url.Values, savedName, newName string, saved, props map[string]any) []views.Conflict {
+	based := values.Get(basedOnField)
+	if based == "" || based == forms.Version(savedName, saved) {
+		return nil
+	}
+	var out []views.Conflict
+	if newName != "" && newName != savedName {
+		out = append(out, views.Conflict{Label: "Name", Saved: savedName, Yours: newName})
+	}
+	for _, d := range f.Differences(saved, props) {
+		out = append(out, views.Conflict{Label: d.Label, Saved: d.Saved, Yours: d.Yours})
+	}
+	if len(out) == 0 {
+		// Changed meanwhile, but to what the user sends anyway: still say so.
+		out = append(out, views.Conflict{Label: "Other settings", Saved: "changed", Yours: "as shown below"})
+	}
+	return out
 }
 
 // Update handles POST /sources/:id/form and /profile: save one step's
@@ -399,6 +533,7 @@ func (h *Sources) Update(stepType string) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		f.KeepSecrets(keeperFor(c, h.Seal))
 		values, err := c.FormParams()
 		if err != nil {
 			return echo.NewHTTPError(http.StatusBadRequest)
@@ -411,13 +546,23 @@ func (h *Sources) Update(stepType string) echo.HandlerFunc {
 		if kind, _, _ := f.Action(); kind != "" {
 			return h.renderStep(c, http.StatusOK, src, f, dn)
 		}
-		if dn != nil && dn.Value == "" {
-			dn.Error = "Enter a name for this source"
-			f.AddError(dn.ID, dn.Error)
-			ok = false
+		if dn != nil {
+			if msg := forms.CheckEditedDisplayName(dn.Value); msg != "" {
+				dn.Error = msg
+				f.AddError(dn.ID, dn.Error)
+				ok = false
+			}
 		}
 		if !ok {
 			return h.renderStep(c, http.StatusUnprocessableEntity, src, f, dn)
+		}
+		newName := ""
+		if dn != nil {
+			newName = dn.Value
+		}
+		if cs := conflictsOf(f, values, src.DisplayName, newName, src.Properties, props); cs != nil {
+			f.AddError("submit", "Not saved: this source was changed after you opened the form. Compare the values, then save yours to replace them.")
+			return h.renderStep(c, http.StatusConflict, src, f, dn, cs...)
 		}
 		req := connect.UpdateSourceRequest{Properties: props}
 		if dn != nil && dn.Value != src.DisplayName {
@@ -426,11 +571,16 @@ func (h *Sources) Update(stepType string) echo.HandlerFunc {
 		updated, err := h.API.UpdateSource(c.Request().Context(), acct.Token, src.ID, req)
 		if err != nil {
 			if status, handled := applyAPIError(f, dn, err); handled {
+				h.keptAfter(c, status, err)
 				return h.renderStep(c, status, src, f, dn)
 			}
 			return err
 		}
-		sessionOf(c).SetFlash(FlashSuccess, "Saved.")
+		msg := "Saved."
+		if len(props) > 0 && updated.ReportCard.CurrentStepType == connect.StepFullyConfigured {
+			msg = "Saved. Stitch is checking the connection with the new details; the status below shows the outcome."
+		}
+		sessionOf(c).SetFlash(FlashSuccess, msg)
 		return redirect(c, StepURL(updated.ID.String(), updated.ReportCard.CurrentStepType))
 	}
 }
@@ -461,7 +611,11 @@ func (h *Sources) Discover(c echo.Context) error {
 	if st.State == "succeeded" && st.NextURL != "" && src.ReportCard.CurrentStepType != connect.StepDiscoverSchema {
 		return redirect(c, st.NextURL)
 	}
-	m := views.DiscoverPage{Base: h.stepBase(c, "Checking the connection", src.ID.String(), connect.StepDiscoverSchema), Steps: stepItems(src.ReportCard, connect.StepDiscoverSchema), Status: st}
+	title := map[string]string{"failed": "Connection failed", "succeeded": "The connection works"}[st.State]
+	if title == "" {
+		title = "Checking the connection"
+	}
+	m := views.DiscoverPage{Base: h.stepBase(c, title, src.ID.String(), connect.StepDiscoverSchema), Steps: stepItems(src.ReportCard, connect.StepDiscoverSchema), Status: st}
 	return render(c, http.StatusOK, views.Discover(m))
 }
 
@@ -483,7 +637,7 @@ func (h *Sources) discoverStatus(ctx context.Context, acct Account, src *connect
 	id := src.ID.String()
 	st := views.DiscoverStatus{
 		SourceID:  id,
-		Name:      sourceName(src),
+		Name:      h.sourceName(src),
 		State:     "running",
 		FormURL:   "/sources/" + id + "/form",
 		StatusURL: "/sources/" + id + "/discover/status",
@@ -544,13 +698,25 @@ func (h *Sources) Done(c echo.Context) error {
 		return redirect(c, StepURL(src.ID.String(), src.ReportCard.CurrentStepType))
 	}
 	m := views.DonePage{
-		Base:     h.stepBase(c, sourceName(src)+" is set up", src.ID.String(), connect.StepFullyConfigured),
+		Base:     h.stepBase(c, h.sourceName(src)+" is set up", src.ID.String(), connect.StepFullyConfigured),
 		Steps:    stepItems(src.ReportCard, connect.StepFullyConfigured),
 		SourceID: src.ID.String(),
-		Name:     sourceName(src),
-		TypeName: forms.TypeName(src.Type),
+		Name:     h.sourceName(src),
+		TypeName: h.typeName(src.Type),
 		Paused:   src.PausedAt != nil,
-		Schedule: scheduleText(src),
+		Schedule: h.scheduleText(src),
+	}
+	var chk *connect.ConnectionCheck
+	if got, err := h.API.SourceLastConnectionCheck(c.Request().Context(), acct.Token, src.ID); err == nil {
+		chk = got
+	} else if !connect.IsNotFound(err) {
+		h.Log.Warn("source connection check unavailable", "id", RequestID(c.Request().Context()), "err", err)
+	}
+	st := sourceStatus(src, chk)
+	m.Status, m.StatusClass, m.Checking = st.Label, st.Tone, st.Checking
+	if chk != nil && chk.Status == connect.CheckFailed {
+		m.ProblemDetail = checkDetail(chk)
+		m.Problem = plainCheckMessage(m.ProblemDetail)
 	}
 	m.ReturnURL, m.ReturnLabel = h.returnLink(c)
 	if src.Schedule != nil && src.Schedule.NextFireTime != nil && src.PausedAt == nil {
@@ -582,15 +748,15 @@ func streamSelected(s connect.Stream) bool {
 }
 
 // scheduleText describes the replication schedule in words.
-func scheduleText(src *connect.Source) string {
+func (h *Sources) scheduleText(src *connect.Source) string {
 	if v, ok := src.Properties["cron_expression"].(string); ok && v != "" {
 		return "On a custom schedule (" + v + ")"
 	}
 	if v, ok := src.Properties["frequency_in_minutes"].(string); ok && v != "" {
-		return forms.OptionLabel("frequency_in_minutes", v)
+		return h.optionLabel("frequency_in_minutes", v)
 	}
 	if src.Schedule != nil && src.Schedule.Interval > 0 {
-		return forms.OptionLabel("frequency_in_minutes", strconv.Itoa(int(src.Schedule.Interval)))
+		return h.optionLabel("frequency_in_minutes", strconv.Itoa(int(src.Schedule.Interval)))
 	}
 	return "On Stitch's default schedule"
 }
@@ -617,9 +783,9 @@ func (h *Sources) Sync(c echo.Context) error {
 			return "", "", err
 		}
 		if job.AlreadyRunning {
-			return "Stitch is already replicating " + sourceName(src) + ". The current run continues.", StepURL(src.ID.String(), src.ReportCard.CurrentStepType), nil
+			return "Stitch is already replicating " + h.sourceName(src) + ". The current run continues.", StepURL(src.ID.String(), src.ReportCard.CurrentStepType), nil
 		}
-		return "Replication of " + sourceName(src) + " has started.", StepURL(src.ID.String(), src.ReportCard.CurrentStepType), nil
+		return "Replication of " + h.sourceName(src) + " has started.", StepURL(src.ID.String(), src.ReportCard.CurrentStepType), nil
 	})
 }
 
@@ -629,7 +795,7 @@ func (h *Sources) Pause(c echo.Context) error {
 		if _, err := h.API.PauseSource(ctx, acct.Token, src.ID, time.Now().UTC().Truncate(time.Second)); err != nil {
 			return "", "", err
 		}
-		return sourceName(src) + " is paused. Stitch will not replicate it until you resume it.", StepURL(src.ID.String(), src.ReportCard.CurrentStepType), nil
+		return h.sourceName(src) + " is paused. Stitch will not replicate it until you resume it.", StepURL(src.ID.String(), src.ReportCard.CurrentStepType), nil
 	})
 }
 
@@ -639,7 +805,7 @@ func (h *Sources) Unpause(c echo.Context) error {
 		if _, err := h.API.UnpauseSource(ctx, acct.Token, src.ID); err != nil {
 			return "", "", err
 		}
-		return sourceName(src) + " is running again.", StepURL(src.ID.String(), src.ReportCard.CurrentStepType), nil
+		return h.sourceName(src) + " is running again.", StepURL(src.ID.String(), src.ReportCard.CurrentStepType), nil
 	})
 }
 
@@ -649,7 +815,7 @@ func (h *Sources) Delete(c echo.Context) error {
 		if _, err := h.API.DeleteSource(ctx, acct.Token, src.ID); err != nil {
 			return "", "", err
 		}
-		return fmt.Sprintf("%s was deleted. Data already loaded stays in your destination.", sourceName(src)), "/sources", nil
+		return fmt.Sprintf("%s was deleted. Data already loaded stays in your destination.", h.sourceName(src)), "/sources", nil
 	})
 }
 
@@ -668,33 +834,9 @@ func typeDefaults(rc *connect.ReportCard, step connect.Step) map[string]any {
 		out["frequency_in_minutes"] = strconv.Itoa(*rc.Details.DefaultSchedulingInterval)
 	}
 	if has["start_date"] && rc.Details.DefaultStartDate != nil {
-		if t, ok := relativeDate(*rc.Details.DefaultStartDate, time.Now().UTC()); ok {
+		if t, ok := dates.Relative(*rc.Details.DefaultStartDate, time.Now().UTC()); ok {
 			out["start_date"] = t.Format("2006-01-02") + "T00:00:00Z"
 		}
 	}
 	return out
-}
-
-// relativeDate reads expressions such as "-30 days", "-4 weeks", "-1 year".
-func relativeDate(expr string, now time.Time) (time.Time, bool) {
-	f := strings.Fields(strings.TrimSpace(expr))
-	if len(f) != 2 {
-		return time.Time{}, false
-	}
-	n, err := strconv.Atoi(f[0])
-	if err != nil {
-		return time.Time{}, false
-	}
-	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	switch strings.TrimSuffix(f[1], "s") {
-	case "day":
-		return day.AddDate(0, 0, n), true
-	case "week":
-		return day.AddDate(0, 0, 7*n), true
-	case "month":
-		return day.AddDate(0, n, 0), true
-	case "year":
-		return day.AddDate(n, 0, 0), true
-	}
-	return time.Time{}, false
 }

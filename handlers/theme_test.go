@@ -1,11 +1,9 @@
 package handlers
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
-	"time"
 )
 
 func TestContrast(t *testing.T) {
@@ -70,67 +68,6 @@ func TestThemeCSS(t *testing.T) {
 	}
 	if !strings.Contains((Theme{Primary: "#fde68a"}).CSS(), "--color-accent-text: #000000;") {
 		t.Error("a light primary should get black button text")
-	}
-}
-
-func TestMemoryStoreLaunch(t *testing.T) {
-	ctx := context.Background()
-	m := &MemoryStore{}
-	if err := m.Put(ctx, "a", []byte("payload"), time.Now().Add(time.Minute)); err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Put(ctx, "old", []byte("x"), time.Now().Add(-time.Second)); err != nil {
-		t.Fatal(err)
-	}
-	checks := []struct {
-		token string
-		want  RedeemStatus
-	}{{"a", RedeemOK}, {"a", RedeemUsed}, {"old", RedeemExpired}, {"old", RedeemUsed}, {"nope", RedeemUnknown}}
-	for _, c := range checks {
-		p, got, err := m.Redeem(ctx, c.token)
-		if err != nil || got != c.want {
-			t.Fatalf("redeem %s: got %v %v, want %v", c.token, got, err, c.want)
-		}
-		if got == RedeemOK && string(p) != "payload" {
-			t.Fatalf("payload: got %q", p)
-		}
-	}
-}
-
-func TestMemoryClaimsAndOneTime(t *testing.T) {
-	ctx := context.Background()
-	var c MemoryClaims
-	if !c.Claim(ctx, "k") || c.Claim(ctx, "k") {
-		t.Fatal("a key must be claimable exactly once")
-	}
-	if c.Result(ctx, "k") != "" {
-		t.Fatal("pending claim has a result")
-	}
-	c.Resolve(ctx, "k", "42")
-	if got := waitResult(ctx, &c, "k", time.Second); got != "42" {
-		t.Fatalf("result: got %q, want 42", got)
-	}
-	c.Release(ctx, "k")
-	if !c.Claim(ctx, "k") {
-		t.Fatal("a released key must be claimable again")
-	}
-	var o MemoryOneTime
-	if !o.Use(ctx, "s") || o.Use(ctx, "s") {
-		t.Fatal("a one-time value must be usable exactly once")
-	}
-}
-
-func TestRelativeDate(t *testing.T) {
-	now := time.Date(2026, 3, 31, 15, 4, 5, 0, time.UTC)
-	cases := map[string]string{"-30 days": "2026-03-01", "-4 weeks": "2026-03-03", "-1 year": "2025-03-31", "-1 month": "2026-03-03"}
-	for expr, want := range cases {
-		got, ok := relativeDate(expr, now)
-		if !ok || got.Format("2006-01-02") != want {
-			t.Errorf("%s: got %v %v, want %s", expr, got, ok, want)
-		}
-	}
-	if _, ok := relativeDate("soon", now); ok {
-		t.Error("nonsense parsed")
 	}
 }
 

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -12,6 +13,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/onramp/onramp/connect"
+	"github.com/onramp/onramp/forms"
+	"github.com/onramp/onramp/static"
+	"github.com/onramp/onramp/store"
 	"github.com/onramp/onramp/views"
 )
 
@@ -26,6 +30,24 @@ type UI struct {
 	EmbedOrigins []string
 	// PartnerName names the partner's app in "Back to …" links.
 	PartnerName string
+	// Words is the one source of type names and option labels, with the
+	// partner's texts (ONRAMP_TEXTS_FILE) applied.
+	Words *forms.Engine
+}
+
+// typeName is the display name of a source or destination type.
+func (u *UI) typeName(typ string) string { return u.Words.TypeName(typ) }
+
+// optionLabel is the label of one option of a property.
+func (u *UI) optionLabel(name, value string) string { return u.Words.OptionLabel(name, value) }
+
+// sourceName is what a source is called on pages: its display name, else
+// its type's name.
+func (u *UI) sourceName(s *connect.Source) string {
+	if s.DisplayName != "" {
+		return s.DisplayName
+	}
+	return u.typeName(s.Type)
 }
 
 // base builds the layout model for a page; it takes the flash message and
@@ -44,6 +66,7 @@ func (u *UI) base(c echo.Context, title, nav string, own ...Event) views.Base {
 		Nav:      nav,
 		Flash:    views.Flash{Kind: kind, Message: msg},
 		Compact:  t.Compact || c.QueryParam("compact") == "1",
+		Widget:   inLaunch(c),
 	}
 	if !t.IsZero() {
 		b.ThemeCSS = "/theme.css?v=" + t.Hash()
@@ -99,18 +122,54 @@ func redirect(c echo.Context, to string) error {
 	return c.Redirect(http.StatusSeeOther, to)
 }
 
+// Favicon handles GET /favicon.ico with the SVG icon (pages link it too).
+func (u *UI) Favicon(c echo.Context) error {
+	b, err := static.File("favicon.svg")
+	if err != nil {
+		return echo.NewHTTPError(http.StatusNotFound)
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=86400")
+	return c.Blob(http.StatusOK, "image/svg+xml", b)
+}
+
+// apiErrorCodes are the JSON codes of statuses answered under /api/.
+var apiErrorCodes = map[int]string{
+	http.StatusBadRequest:            "invalid_request",
+	http.StatusForbidden:             "forbidden",
+	http.StatusNotFound:              "not_found",
+	http.StatusRequestEntityTooLarge: "request_too_large",
+	http.StatusServiceUnavailable:    "unavailable",
+}
+
 // ErrorHandler is Echo's HTTPErrorHandler: typed errors become friendly pages
-// with the layout; only unexpected errors are logged in detail.
+// with the layout (JSON of the one API shape under /api/); only unexpected
+// errors are logged in detail.
 func (u *UI) ErrorHandler(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
 	req := c.Request()
 	id := RequestID(req.Context())
+	if errors.Is(err, context.Canceled) && clientGone(req.Context()) {
+		// The client went away: nobody reads an answer; the access log says so.
+		c.Response().WriteHeader(StatusClientClosedRequest)
+		return
+	}
 	page := views.ErrorPage{RequestID: id}
 	var he *echo.HTTPError
+	code := ""
+	widget := inLaunch(c) // before a 401 clears the session
 
 	switch {
+	case connect.IsUnauthorized(err) && widget:
+		// In a widget there is no sign-in to go back to: say so, and tell the
+		// partner's page (onramp:error), which can mint a new launch.
+		sessionOf(c).Clear()
+		page.Status = http.StatusUnauthorized
+		code = "stitch_token_rejected"
+		page.Heading = "Your connection to Stitch has ended"
+		page.Message = "Stitch no longer accepts this account's access, so Onramp cannot continue. Go back to the application and open Onramp again."
+		u.Log.Info("stitch token rejected in a launch session; session cleared", "id", id)
 	case connect.IsUnauthorized(err):
 		// A revoked or invalid token ends the session cleanly.
 		s := sessionOf(c)
@@ -126,6 +185,22 @@ func (u *UI) ErrorHandler(err error, c echo.Context) {
 		page.Heading = "This service is not set up correctly"
 		page.Message = "Stitch did not accept this service's partner credentials, so no account was created. This is not something you did wrong: please tell the team that runs this service."
 		u.Log.Error("stitch rejected the partner credentials", "id", id)
+	case errors.Is(err, store.ErrUnavailable):
+		// The store logs the outage once; no line per request.
+		page.Status = http.StatusServiceUnavailable
+		code = "store_unavailable"
+		page.Heading = "This service is temporarily unavailable"
+		page.Message = "We could not reach our own storage, so nothing was done. Nothing you have already saved is lost. Wait a moment and try again."
+		if req.Method == http.MethodGet {
+			page.RetryURL = req.URL.RequestURI()
+		}
+		c.Response().Header().Set("Retry-After", "5")
+	case errors.Is(err, ErrOrigin):
+		page.Status = http.StatusForbidden
+		code = "cross_origin"
+		page.Heading = "This request came from another website"
+		page.Message = "For your security, Onramp only accepts changes sent from its own pages. Open Onramp directly and try again."
+		u.Log.Warn("cross-origin request refused", "id", id, "method", req.Method, "path", logPath(c))
 	case errors.Is(err, ErrCSRF):
 		page.Status = http.StatusForbidden
 		page.Heading = "This form has expired"
@@ -160,7 +235,7 @@ func (u *UI) ErrorHandler(err error, c echo.Context) {
 			page.Message = "Something went wrong with this request. Go back and try again."
 		}
 	default:
-		u.Log.Error("request failed", "id", id, "method", req.Method, "path", req.URL.Path, "err", err)
+		u.Log.Error("request failed", "id", id, "method", methodOf(c), "path", logPath(c), "err", err)
 		page.Status = http.StatusInternalServerError
 		page.Heading = "Sorry, something went wrong"
 		page.Message = "This is a problem on our side. What you saved before is safe. Try again in a moment."
@@ -168,8 +243,23 @@ func (u *UI) ErrorHandler(err error, c echo.Context) {
 	if page.Status == 0 {
 		page.Status = http.StatusInternalServerError
 	}
-	page.Base = u.base(c, page.Heading, "", Event{Type: "onramp:error", Data: map[string]any{"status": page.Status, "message": page.Heading}})
-	if req.Method == http.MethodHead {
+	if strings.HasPrefix(req.URL.Path, "/api/") {
+		if code == "" {
+			code = apiErrorCodes[page.Status]
+		}
+		if code == "" {
+			code = "internal_error"
+		}
+		_ = apiError(c, page.Status, code, page.Heading+". "+page.Message)
+		return
+	}
+	data := map[string]any{"status": page.Status, "message": page.Heading}
+	if code != "" {
+		data["code"] = code
+	}
+	page.Base = u.base(c, page.Heading, "", Event{Type: "onramp:error", Data: data})
+	page.Base.Widget = page.Base.Widget || widget
+	if isHead(c) {
 		_ = c.NoContent(page.Status)
 		return
 	}

@@ -2,10 +2,13 @@ package handlers
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -15,7 +18,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/onramp/onramp/connect"
-	"github.com/onramp/onramp/forms"
+	"github.com/onramp/onramp/store"
 	"github.com/onramp/onramp/views"
 )
 
@@ -66,6 +69,14 @@ func (a OAuthApps) Has(sourceType string) bool {
 
 // WhiteLabelOAuth runs the authorization code flow (with state and PKCE) with
 // the partner's own OAuth client, then PUTs the tokens to the source.
+//
+// At top level the handshake is bound to the session cookie. Inside a
+// cross-site iframe it cannot be: the provider refuses to be framed, and the
+// popup or new tab it runs in is top level, where the iframe's partitioned
+// cookie is invisible. There the iframe's session creates a single-use,
+// short-lived ticket; the popup carries it (the only secret in a URL), runs
+// the handshake keyed by it, and leaves the provider's tokens server-side
+// under it; the iframe's session then applies them.
 type WhiteLabelOAuth struct {
 	*Sources
 	Apps OAuthApps
@@ -73,19 +84,74 @@ type WhiteLabelOAuth struct {
 	CallbackURL string
 	// States makes states single use across replicas.
 	States OneTimeStore
+	// Tickets keeps the framed flow's tickets, states and results, each
+	// redeemed once (the launch store: memory or Redis).
+	Tickets LaunchStore
+	// Progress records how far each ticket got, for the framed page to poll.
+	Progress Claims
 	// HTTPClient talks to providers' token endpoints.
 	HTTPClient *http.Client
 }
 
-const wlStateKey = "wl"
+const (
+	wlStateKey  = "wl"
+	wlTicketKey = "wlt"
+	// ticketTTL bounds a framed sign-in, from the click to the result's use.
+	ticketTTL = 10 * time.Minute
+)
 
-// handshake is what the session remembers while a handshake runs.
+// Ticket progress, as recorded in Progress and answered by TicketStatus.
+const (
+	ticketIssued  = "issued"
+	ticketStarted = "started"
+	ticketReady   = "ready"
+	ticketDenied  = "denied"
+	ticketFailed  = "failed"
+)
+
+// handshake is what the session remembers while a top-level handshake runs.
 type handshake struct {
 	State    string `json:"s"`
 	SourceID string `json:"i"`
 	Verifier string `json:"v"`
-	Popup    bool   `json:"p,omitempty"`
 }
+
+// sessionTicket is what the iframe's session remembers of its ticket.
+type sessionTicket struct {
+	Ticket   string `json:"t"`
+	SourceID string `json:"i"`
+}
+
+// ticketRecord is stored under a ticket until the popup redeems it.
+type ticketRecord struct {
+	SourceID string `json:"i"`
+	Type     string `json:"t"`
+}
+
+// ticketState is stored under a framed handshake's state until the callback.
+type ticketState struct {
+	Key      string `json:"k"`
+	SourceID string `json:"i"`
+	Type     string `json:"t"`
+	Verifier string `json:"v"`
+}
+
+// ticketResult is the provider's answer, kept until the iframe applies it.
+type ticketResult struct {
+	Type         string `json:"t"`
+	RefreshToken string `json:"r"`
+	AccessToken  string `json:"a,omitempty"`
+}
+
+// storeKey names a value in the stores by a hash, so neither a ticket nor a
+// state is ever stored or addressable as itself (e.g. as a launch token).
+func storeKey(kind, secret string) string {
+	sum := sha256.Sum256([]byte(kind + "\x00" + secret))
+	return "wl" + kind + ":" + hex.EncodeToString(sum[:16])
+}
+
+// resultKeyFor names the provider's result of the ticket stored under k.
+func resultKeyFor(k string) string { return storeKey("result", k) }
 
 func (h *WhiteLabelOAuth) config(typ string) (*oauth2.Config, OAuthApp, bool) {
 	app, ok := h.Apps[typ]
@@ -98,28 +164,259 @@ func (h *WhiteLabelOAuth) config(typ string) (*oauth2.Config, OAuthApp, bool) {
 	}, app, true
 }
 
-// Authorize handles GET /sources/:id/oauth/authorize: send the user to the
-// provider with a fresh state and PKCE challenge.
-func (h *WhiteLabelOAuth) Authorize(c echo.Context) error {
-	src, _, err := h.load(c)
-	if err != nil {
-		return err
-	}
-	if src.ReportCard.CurrentStepType != connect.StepOAuth {
-		return redirect(c, StepURL(src.ID.String(), src.ReportCard.CurrentStepType))
-	}
-	conf, app, ok := h.config(src.Type)
-	if !ok {
-		return echo.NewHTTPError(http.StatusNotFound)
-	}
-	hs := handshake{State: randomToken(24), SourceID: src.ID.String(), Verifier: oauth2.GenerateVerifier(), Popup: c.QueryParam("popup") == "1"}
-	b, _ := json.Marshal(hs)
-	sessionOf(c).Set(wlStateKey, string(b))
-	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(hs.Verifier)}
+func (h *WhiteLabelOAuth) authURL(conf *oauth2.Config, app OAuthApp, state, verifier string) string {
+	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier)}
 	for k, v := range app.Params {
 		opts = append(opts, oauth2.SetAuthURLParam(k, v))
 	}
-	return c.Redirect(http.StatusSeeOther, conf.AuthCodeURL(hs.State, opts...))
+	return conf.AuthCodeURL(state, opts...)
+}
+
+// loadWhiteLabel loads the source at its oauth step with an OAuth app; ok is
+// false when the answer (a redirect to the current step) is already written.
+func (h *WhiteLabelOAuth) loadWhiteLabel(c echo.Context) (*connect.Source, bool, error) {
+	src, _, err := h.load(c)
+	if err != nil {
+		return nil, false, err
+	}
+	if src.ReportCard.CurrentStepType != connect.StepOAuth {
+		return src, false, redirect(c, StepURL(src.ID.String(), src.ReportCard.CurrentStepType))
+	}
+	if _, _, ok := h.config(src.Type); !ok {
+		return nil, false, echo.NewHTTPError(http.StatusNotFound)
+	}
+	return src, true, nil
+}
+
+// Authorize handles GET /sources/:id/oauth/authorize: send the user to the
+// provider with a fresh state and PKCE challenge. A navigation inside a frame
+// (no JavaScript there) gets the new-tab hand-off instead: the provider
+// would refuse to be framed.
+func (h *WhiteLabelOAuth) Authorize(c echo.Context) error {
+	src, ok, err := h.loadWhiteLabel(c)
+	if !ok || err != nil {
+		return err
+	}
+	if c.Request().Header.Get("Sec-Fetch-Dest") == "iframe" {
+		if _, err := h.newTicket(c, src); err != nil {
+			return err
+		}
+		return redirect(c, "/sources/"+src.ID.String()+"/oauth/handoff")
+	}
+	conf, app, _ := h.config(src.Type)
+	hs := handshake{State: randomToken(24), SourceID: src.ID.String(), Verifier: oauth2.GenerateVerifier()}
+	b, _ := json.Marshal(hs)
+	sessionOf(c).Set(wlStateKey, string(b))
+	return c.Redirect(http.StatusSeeOther, h.authURL(conf, app, hs.State, hs.Verifier))
+}
+
+// newTicket creates a ticket for this session and source and returns the
+// URL that starts the handshake with it.
+func (h *WhiteLabelOAuth) newTicket(c echo.Context, src *connect.Source) (string, error) {
+	ctx := c.Request().Context()
+	t := randomToken(24)
+	k := storeKey("ticket", t)
+	rec, _ := json.Marshal(ticketRecord{SourceID: src.ID.String(), Type: src.Type})
+	if err := h.Tickets.Put(ctx, k, rec, time.Now().Add(ticketTTL)); err != nil {
+		return "", fmt.Errorf("store oauth ticket: %w", err)
+	}
+	if err := h.Progress.Resolve(ctx, k, ticketIssued); err != nil {
+		return "", fmt.Errorf("record oauth ticket: %w", err)
+	}
+	st, _ := json.Marshal(sessionTicket{Ticket: t, SourceID: src.ID.String()})
+	sessionOf(c).Set(wlTicketKey, string(st))
+	return ticketURL(t), nil
+}
+
+func ticketURL(t string) string { return "/oauth/source/ticket?t=" + url.QueryEscape(t) }
+
+// Ticket handles POST /sources/:id/oauth/ticket: a fresh ticket for the
+// framed page's popup (JSON {url}), or, from a form, the hand-off page.
+func (h *WhiteLabelOAuth) Ticket(c echo.Context) error {
+	src, ok, err := h.loadWhiteLabel(c)
+	if !ok || err != nil {
+		return err
+	}
+	u, err := h.newTicket(c, src)
+	if err != nil {
+		return err
+	}
+	if strings.Contains(c.Request().Header.Get("Accept"), "application/json") {
+		c.Response().Header().Set("Cache-Control", "no-store")
+		return c.JSON(http.StatusOK, map[string]string{"url": u})
+	}
+	return redirect(c, "/sources/"+src.ID.String()+"/oauth/handoff")
+}
+
+// sessionTicketFor returns this session's ticket for the source, if any.
+func sessionTicketFor(c echo.Context, sourceID string) (sessionTicket, bool) {
+	var st sessionTicket
+	if json.Unmarshal([]byte(sessionOf(c).Get(wlTicketKey)), &st) != nil || st.Ticket == "" || st.SourceID != sourceID {
+		return st, false
+	}
+	return st, true
+}
+
+// progress reads how far this session's ticket for the source got: "" with
+// no ticket, "expired" when the store forgot it.
+func (h *WhiteLabelOAuth) progress(c echo.Context, sourceID string) (string, sessionTicket, error) {
+	st, ok := sessionTicketFor(c, sourceID)
+	if !ok {
+		return "", st, nil
+	}
+	p, err := h.Progress.Result(c.Request().Context(), storeKey("ticket", st.Ticket))
+	if err != nil {
+		return "", st, fmt.Errorf("read oauth ticket progress: %w", err)
+	}
+	if p == "" {
+		p = "expired"
+	}
+	return p, st, nil
+}
+
+// Handoff handles GET /sources/:id/oauth/handoff: the framed page's sign-in
+// in a new tab (popup blocked, or no JavaScript), with "I have finished".
+func (h *WhiteLabelOAuth) Handoff(c echo.Context) error {
+	src, ok, err := h.loadWhiteLabel(c)
+	if !ok || err != nil {
+		return err
+	}
+	p, st, err := h.progress(c, src.ID.String())
+	if err != nil {
+		return err
+	}
+	if p == "" {
+		return redirect(c, "/sources/"+src.ID.String()+"/oauth")
+	}
+	return render(c, http.StatusOK, views.OAuthHandoff(h.handoffPage(c, src, p, st, "")))
+}
+
+func (h *WhiteLabelOAuth) handoffPage(c echo.Context, src *connect.Source, progress string, st sessionTicket, msg string) views.OAuthHandoffPage {
+	name := h.Forms.TypeName(src.Type)
+	m := views.OAuthHandoffPage{Base: h.stepBase(c, "Sign in to "+name, src.ID.String(), connect.StepOAuth), SourceID: src.ID.String(), TypeName: name, Message: msg}
+	if progress == ticketIssued {
+		m.TicketURL = ticketURL(st.Ticket)
+	}
+	return m
+}
+
+// TicketStatus handles GET /sources/:id/oauth/ticket/status: how far this
+// session's framed sign-in got (JSON), for the framed page to poll.
+func (h *WhiteLabelOAuth) TicketStatus(c echo.Context) error {
+	id := c.Param("id")
+	p, _, err := h.progress(c, id)
+	if err != nil {
+		return err
+	}
+	if p == "" {
+		p = "none"
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, map[string]string{"status": p})
+}
+
+// Apply handles POST /sources/:id/oauth/ticket/apply: the framed page's
+// session takes the provider's result stored under its ticket (once) and
+// gives Stitch the tokens with PUT /v4/sources/{id}.
+func (h *WhiteLabelOAuth) Apply(c echo.Context) error {
+	ctx := c.Request().Context()
+	src, ok, err := h.loadWhiteLabel(c)
+	if !ok || err != nil {
+		return err
+	}
+	id := src.ID.String()
+	name := h.Forms.TypeName(src.Type)
+	p, st, err := h.progress(c, id)
+	if err != nil {
+		return err
+	}
+	again := func(msg string) error {
+		sessionOf(c).Set(wlTicketKey, "")
+		m := h.oauthPage(c, src, msg)
+		return render(c, http.StatusOK, views.OAuth(m))
+	}
+	switch p {
+	case "":
+		return again("That sign-in was already used or never started. Start again with Authorize " + name + ".")
+	case "expired":
+		return again("That sign-in took too long and has expired. Start again with Authorize " + name + ".")
+	case ticketDenied:
+		return again("You did not allow access to " + name + ", so Stitch cannot read this data yet. You can try again whenever you are ready.")
+	case ticketFailed:
+		return again("The sign-in at " + name + " did not work, so nothing was saved. Try again.")
+	case ticketIssued, ticketStarted:
+		return render(c, http.StatusOK, views.OAuthHandoff(h.handoffPage(c, src, p, st,
+			name+" has not confirmed your sign-in yet. Finish it in the other tab or window, then continue.")))
+	}
+	k := storeKey("ticket", st.Ticket)
+	raw, status, err := h.Tickets.Redeem(ctx, resultKeyFor(k))
+	if err != nil {
+		return fmt.Errorf("redeem oauth result: %w", err)
+	}
+	sessionOf(c).Set(wlTicketKey, "")
+	var res ticketResult
+	if status != store.RedeemOK || json.Unmarshal(raw, &res) != nil || res.Type != src.Type {
+		h.Log.Warn("oauth ticket result replayed, expired or mismatched", "source", id, "outcome", status.String())
+		return again("That sign-in was already used or has expired. Start again with Authorize " + name + ".")
+	}
+	_ = h.Progress.Release(ctx, k)
+	updated, err := h.applyTokens(ctx, mustAccount(c), src, res.RefreshToken, res.AccessToken)
+	if err != nil {
+		return err
+	}
+	sessionOf(c).SetFlash(FlashSuccess, "Signed in to "+name+".")
+	return redirect(c, StepURL(updated.ID.String(), updated.ReportCard.CurrentStepType))
+}
+
+// oauthPage is the oauth step page with a message (used after a framed sign-in ends badly).
+func (h *WhiteLabelOAuth) oauthPage(c echo.Context, src *connect.Source, msg string) views.OAuthPage {
+	name := h.Forms.TypeName(src.Type)
+	return views.OAuthPage{
+		Base:  h.stepBase(c, "Sign in to "+name, src.ID.String(), connect.StepOAuth),
+		Steps: stepItems(src.ReportCard, connect.StepOAuth), SourceID: src.ID.String(), Name: h.sourceName(src), TypeName: name,
+		WhiteLabel: true, AuthorizeURL: "/sources/" + src.ID.String() + "/oauth/authorize", Message: msg,
+	}
+}
+
+// StartTicket handles GET /oauth/source/ticket?t=TICKET, top level in the
+// popup or new tab (no session needed): redeem the ticket (once), then send
+// the user to the provider with a state and PKCE verifier kept server-side
+// under the ticket.
+func (h *WhiteLabelOAuth) StartTicket(c echo.Context) error {
+	ctx := c.Request().Context()
+	t := c.QueryParam("t")
+	k := storeKey("ticket", t)
+	raw, status, err := h.Tickets.Redeem(ctx, k)
+	if err != nil {
+		return fmt.Errorf("redeem oauth ticket: %w", err)
+	}
+	var rec ticketRecord
+	if status != store.RedeemOK || json.Unmarshal(raw, &rec) != nil {
+		h.Log.Warn("oauth ticket reused, expired or unknown", "outcome", status.String())
+		return h.ticketDone(c, http.StatusBadRequest, false, "This sign-in link cannot be used again",
+			"Each sign-in link works once and for a few minutes. Go back to the page you came from and start the sign-in again.")
+	}
+	conf, app, ok := h.config(rec.Type)
+	if !ok {
+		return echo.NewHTTPError(http.StatusNotFound)
+	}
+	state, verifier := randomToken(24), oauth2.GenerateVerifier()
+	b, _ := json.Marshal(ticketState{Key: k, SourceID: rec.SourceID, Type: rec.Type, Verifier: verifier})
+	if err := h.Tickets.Put(ctx, storeKey("state", state), b, time.Now().Add(ticketTTL)); err != nil {
+		return fmt.Errorf("store oauth state: %w", err)
+	}
+	if err := h.Progress.Resolve(ctx, k, ticketStarted); err != nil {
+		return fmt.Errorf("record oauth ticket: %w", err)
+	}
+	return c.Redirect(http.StatusSeeOther, h.authURL(conf, app, state, verifier))
+}
+
+// ticketDone renders the last page of a framed sign-in's popup or tab. It
+// may reach its opener (the framed page, same origin only), so it opts out
+// of the opener isolation the other pages have.
+func (h *WhiteLabelOAuth) ticketDone(c echo.Context, status int, ok bool, heading, msg string) error {
+	c.Response().Header().Set("Cross-Origin-Opener-Policy", "unsafe-none")
+	return render(c, status, views.OAuthComplete(views.OAuthCompletePage{Base: h.base(c, heading, "sources"), OK: ok, Heading: heading, Message: msg}))
 }
 
 func (h *WhiteLabelOAuth) fail(c echo.Context, status int, sourceID, heading, msg string) error {
@@ -130,16 +427,28 @@ func (h *WhiteLabelOAuth) fail(c echo.Context, status int, sourceID, heading, ms
 	return render(c, status, views.OAuthDenied(views.OAuthDeniedPage{Base: h.base(c, heading, "sources"), Heading: heading, Message: msg, RetryURL: retry}))
 }
 
-// Callback handles GET /oauth/source/callback: check the state (single use,
-// bound to this session and source), exchange the code with the PKCE
-// verifier, and give Stitch the tokens with PUT /v4/sources/{id}.
+// Callback handles GET /oauth/source/callback. A state this session started
+// (top level) continues here: single use, exchange with the PKCE verifier,
+// PUT /v4/sources/{id}. Any other state is looked up as a framed sign-in's:
+// its result is stored under the ticket for the iframe's session to apply.
 func (h *WhiteLabelOAuth) Callback(c echo.Context) error {
 	ctx := c.Request().Context()
-	var hs handshake
-	raw := sessionOf(c).Take(wlStateKey)
-	_ = json.Unmarshal([]byte(raw), &hs)
 	state := c.QueryParam("state")
-	if hs.State == "" || state != hs.State || (h.States != nil && !h.States.Use(ctx, "src:"+state)) {
+	var hs handshake
+	_ = json.Unmarshal([]byte(sessionOf(c).Get(wlStateKey)), &hs)
+	if state != "" && hs.State != state {
+		return h.ticketCallback(c, state, hs.SourceID)
+	}
+	sessionOf(c).Set(wlStateKey, "")
+	valid := hs.State != "" && state == hs.State
+	if valid {
+		var err error
+		if valid, err = useOnce(ctx, h.States, "src:"+state); err != nil {
+			return err
+		}
+	}
+	acct, signedIn := sessionOf(c).Account()
+	if !valid || !signedIn {
 		h.Log.Warn("source oauth callback with a missing, mismatched or reused state")
 		return h.fail(c, http.StatusBadRequest, hs.SourceID, "We could not finish signing in", "The sign-in link was old or already used, so we stopped for your safety. Start again from the source's sign-in step.")
 	}
@@ -149,30 +458,108 @@ func (h *WhiteLabelOAuth) Callback(c echo.Context) error {
 		}
 		return h.fail(c, http.StatusOK, hs.SourceID, "The sign-in did not work", "The provider reported a problem while signing in. Try again.")
 	}
-	acct := mustAccount(c)
 	src, err := h.API.GetSource(ctx, acct.Token, connect.Int(parseID(hs.SourceID)))
 	if err != nil {
 		return err
 	}
-	conf, app, ok := h.config(src.Type)
+	tok, heading, msg := h.exchange(ctx, src.Type, hs.SourceID, c.QueryParam("code"), hs.Verifier)
+	if tok == nil {
+		return h.fail(c, http.StatusBadGateway, hs.SourceID, heading, msg)
+	}
+	updated, err := h.applyTokens(ctx, acct, src, tok.RefreshToken, tok.AccessToken)
+	if err != nil {
+		return err
+	}
+	sessionOf(c).SetFlash(FlashSuccess, "Signed in to "+h.Forms.TypeName(src.Type)+".")
+	return redirect(c, StepURL(updated.ID.String(), updated.ReportCard.CurrentStepType))
+}
+
+// ticketCallback ends a framed sign-in's handshake in its popup or tab. A
+// state it does not know either is answered like a session's bad state when
+// this session was itself signing in (sessionSource), with a retry link.
+func (h *WhiteLabelOAuth) ticketCallback(c echo.Context, state, sessionSource string) error {
+	ctx := c.Request().Context()
+	raw, status, err := h.Tickets.Redeem(ctx, storeKey("state", state))
+	if err != nil {
+		return fmt.Errorf("redeem oauth state: %w", err)
+	}
+	var ts ticketState
+	valid := status == store.RedeemOK && json.Unmarshal(raw, &ts) == nil
+	if valid {
+		if valid, err = useOnce(ctx, h.States, "src:"+state); err != nil {
+			return err
+		}
+	}
+	if !valid {
+		h.Log.Warn("source oauth callback with an unknown, expired or reused state", "outcome", status.String())
+		if sessionSource != "" {
+			sessionOf(c).Set(wlStateKey, "")
+			return h.fail(c, http.StatusBadRequest, sessionSource, "We could not finish signing in", "The sign-in link was old or already used, so we stopped for your safety. Start again from the source's sign-in step.")
+		}
+		return h.ticketDone(c, http.StatusBadRequest, false, "We could not finish signing in",
+			"The sign-in link was old or already used, so we stopped for your safety. Go back to the page you came from and start again.")
+	}
+	name := h.Forms.TypeName(ts.Type)
+	settle := func(progress string) error {
+		if err := h.Progress.Resolve(ctx, ts.Key, progress); err != nil {
+			return fmt.Errorf("record oauth ticket: %w", err)
+		}
+		return nil
+	}
+	if e := c.QueryParam("error"); e != "" {
+		if err := settle(ticketDenied); err != nil {
+			return err
+		}
+		if e == "access_denied" {
+			return h.ticketDone(c, http.StatusOK, false, "You did not allow access", "Without your permission Stitch cannot read this data. Go back to the page you came from to try again.")
+		}
+		return h.ticketDone(c, http.StatusOK, false, "The sign-in did not work", "The provider reported a problem while signing in. Go back to the page you came from to try again.")
+	}
+	tok, heading, msg := h.exchange(ctx, ts.Type, ts.SourceID, c.QueryParam("code"), ts.Verifier)
+	if tok == nil {
+		if err := settle(ticketFailed); err != nil {
+			return err
+		}
+		return h.ticketDone(c, http.StatusBadGateway, false, heading, msg)
+	}
+	b, _ := json.Marshal(ticketResult{Type: ts.Type, RefreshToken: tok.RefreshToken, AccessToken: tok.AccessToken})
+	if err := h.Tickets.Put(ctx, resultKeyFor(ts.Key), b, time.Now().Add(ticketTTL)); err != nil {
+		return fmt.Errorf("store oauth result: %w", err)
+	}
+	if err := settle(ticketReady); err != nil {
+		return err
+	}
+	return h.ticketDone(c, http.StatusOK, true, "Signed in to "+name, "Go back to the page you came from: it continues by itself. You can close this window.")
+}
+
+// exchange trades the code for tokens; on failure tok is nil and heading and
+// msg say what to tell the user (details are logged without secrets).
+func (h *WhiteLabelOAuth) exchange(ctx context.Context, typ, sourceID, code, verifier string) (tok *oauth2.Token, heading, msg string) {
+	conf, _, ok := h.config(typ)
 	if !ok {
-		return echo.NewHTTPError(http.StatusNotFound)
+		return nil, "The sign-in did not work", "This kind of source no longer signs in this way. Start again."
 	}
 	xctx, cancel := context.WithTimeout(context.WithValue(ctx, oauth2.HTTPClient, h.HTTPClient), 20*time.Second)
 	defer cancel()
-	tok, err := conf.Exchange(xctx, c.QueryParam("code"), oauth2.VerifierOption(hs.Verifier))
+	tok, err := conf.Exchange(xctx, code, oauth2.VerifierOption(verifier))
 	if err != nil {
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) && re.Response != nil && re.Response.StatusCode < 500 {
-			h.Log.Warn("oauth code exchange refused", "source", hs.SourceID, "status", re.Response.StatusCode, "code", re.ErrorCode)
-			return h.fail(c, http.StatusBadGateway, hs.SourceID, "The sign-in did not work", "The provider did not accept the sign-in, perhaps because it took too long. Try again.")
+			h.Log.Warn("oauth code exchange refused", "source", sourceID, "status", re.Response.StatusCode, "code", re.ErrorCode)
+			return nil, "The sign-in did not work", "The provider did not accept the sign-in, perhaps because it took too long. Try again."
 		}
-		h.Log.Warn("oauth token endpoint unavailable", "source", hs.SourceID, "err", redactErr(err))
-		return h.fail(c, http.StatusBadGateway, hs.SourceID, "The provider is not answering", "We could not finish signing in because the provider did not answer. Nothing was saved. Try again in a moment.")
+		h.Log.Warn("oauth token endpoint unavailable", "source", sourceID, "err", redactErr(err))
+		return nil, "The provider is not answering", "We could not finish signing in because the provider did not answer. Nothing was saved. Try again in a moment."
 	}
 	if tok.RefreshToken == "" {
-		return h.fail(c, http.StatusBadGateway, hs.SourceID, "The sign-in did not give lasting access", "The provider signed you in but did not allow Stitch to keep reading your data (no refresh token). Try again; if it keeps happening, ask the team running this service to check the OAuth app's offline access.")
+		return nil, "The sign-in did not give lasting access", "The provider signed you in but did not allow Stitch to keep reading your data (no refresh token). Try again; if it keeps happening, ask the team running this service to check the OAuth app's offline access."
 	}
+	return tok, "", ""
+}
+
+// applyTokens gives Stitch the oauth step's system-provided properties.
+func (h *WhiteLabelOAuth) applyTokens(ctx context.Context, acct Account, src *connect.Source, refresh, access string) (*connect.Source, error) {
+	_, app, _ := h.config(src.Type)
 	step, _ := src.ReportCard.Step(connect.StepOAuth)
 	props := map[string]any{}
 	for _, p := range step.Properties {
@@ -185,23 +572,20 @@ func (h *WhiteLabelOAuth) Callback(c echo.Context) error {
 		case "client_secret":
 			props[p.Name] = app.ClientSecret
 		case "refresh_token":
-			props[p.Name] = tok.RefreshToken
+			props[p.Name] = refresh
 		case "redirect_uri":
 			props[p.Name] = h.CallbackURL
 		case "access_token":
-			props[p.Name] = tok.AccessToken
+			if access != "" {
+				props[p.Name] = access
+			}
 		}
 	}
 	updated, err := h.API.UpdateSource(ctx, acct.Token, src.ID, connect.UpdateSourceRequest{Properties: props})
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("give source %s its oauth tokens: %w", src.ID.String(), err)
 	}
-	next := StepURL(updated.ID.String(), updated.ReportCard.CurrentStepType)
-	if hs.Popup {
-		return render(c, http.StatusOK, views.OAuthComplete(views.OAuthCompletePage{Base: h.base(c, "Signed in", "sources"), NextURL: next, TypeName: forms.TypeName(src.Type)}))
-	}
-	sessionOf(c).SetFlash(FlashSuccess, "Signed in to "+forms.TypeName(src.Type)+".")
-	return redirect(c, next)
+	return updated, nil
 }
 
 // parseID reads a positive decimal id; anything else is 0.

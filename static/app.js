@@ -35,11 +35,53 @@
     });
   }
 
-  // Confirm destructive actions: <form data-confirm="Delete this source?">.
+  // Confirm destructive actions in the page, never with window.confirm(),
+  // which a sandboxed iframe without allow-modals answers "no" silently:
+  // <form data-confirm="Delete this source?">. The first submit shows the
+  // question with "Yes" and "Cancel" buttons; only "Yes" sends the form.
+  // Without JavaScript the form sends at once (it sits behind <details>).
   function setupConfirms() {
     document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+      var box = null;
       form.addEventListener("submit", function (e) {
-        if (!window.confirm(form.getAttribute("data-confirm"))) e.preventDefault();
+        if (form.getAttribute("data-confirmed") === "yes") return;
+        e.preventDefault();
+        if (box) { box.querySelector("button").focus(); return; }
+        box = document.createElement("div");
+        box.className = "inline-confirm";
+        box.setAttribute("role", "alert");
+        box.setAttribute("data-testid", "confirm-step");
+        var q = document.createElement("p");
+        q.textContent = form.getAttribute("data-confirm");
+        var yes = document.createElement("button");
+        yes.type = "button";
+        yes.className = "button danger";
+        yes.setAttribute("data-testid", "confirm-yes");
+        yes.textContent = form.getAttribute("data-confirm-yes") || "Yes, delete";
+        var no = document.createElement("button");
+        no.type = "button";
+        no.className = "button secondary";
+        no.setAttribute("data-testid", "confirm-cancel");
+        no.textContent = "Cancel";
+        var actions = document.createElement("div");
+        actions.className = "actions";
+        actions.appendChild(yes);
+        actions.appendChild(no);
+        box.appendChild(q);
+        box.appendChild(actions);
+        form.appendChild(box);
+        yes.addEventListener("click", function () {
+          form.setAttribute("data-confirmed", "yes");
+          yes.disabled = true;
+          if (form.requestSubmit) form.requestSubmit(); else form.submit();
+        });
+        no.addEventListener("click", function () {
+          box.remove();
+          box = null;
+          var first = form.querySelector("[type=submit]");
+          if (first) first.focus();
+        });
+        yes.focus();
       });
     });
   }

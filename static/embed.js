@@ -49,8 +49,10 @@
 
   // Finishing or cancelling: "Back to …" links and cancel links close the flow.
   document.addEventListener("click", function (e) {
-    var a = e.target.closest ? e.target.closest("[data-testid=return], a[data-onramp-close]") : null;
+    var a = e.target.closest ? e.target.closest("[data-testid=return], [data-onramp-close]") : null;
     if (!a) return;
-    post("onramp:close", { reason: a.getAttribute("data-testid") === "return" ? "finished" : "cancelled", return_url: a.getAttribute("href") });
+    var data = { reason: a.getAttribute("data-testid") === "return" ? "finished" : "cancelled" };
+    if (a.getAttribute("href")) data.return_url = a.getAttribute("href");
+    post("onramp:close", data);
   });
 })();

@@ -119,6 +119,83 @@
     });
   }
 
+  // Busy state and double-submit safety on every POST form: once a submit
+  // goes ahead (no other handler prevented it), its button reads "Saving…"
+  // and further submits of the form are ignored until the page changes.
+  function busyForms() {
+    document.addEventListener("submit", function (e) {
+      var form = e.target;
+      if (e.defaultPrevented || !form || (form.method || "").toLowerCase() !== "post") return;
+      if (form.getAttribute("data-submitting") === "true") { e.preventDefault(); return; }
+      form.setAttribute("data-submitting", "true");
+      form.setAttribute("aria-busy", "true");
+      var btn = e.submitter || form.querySelector("button[type=submit], button:not([type])");
+      if (!btn) return;
+      btn.setAttribute("data-label", btn.textContent);
+      btn.textContent = btn.getAttribute("data-busy") || "Saving…";
+      btn.setAttribute("aria-disabled", "true");
+      // Disabled after this event, so the button's own name and value are still sent.
+      setTimeout(function () { btn.disabled = true; }, 0);
+    });
+    // Back/forward cache: a page shown again is ready to send again.
+    window.addEventListener("pageshow", function (e) {
+      if (!e.persisted) return;
+      document.querySelectorAll("form[data-submitting]").forEach(function (form) {
+        form.removeAttribute("data-submitting");
+        form.removeAttribute("aria-busy");
+        form.querySelectorAll("[data-label]").forEach(function (btn) {
+          btn.textContent = btn.getAttribute("data-label");
+          btn.removeAttribute("data-label");
+          btn.removeAttribute("aria-disabled");
+          btn.disabled = false;
+        });
+      });
+    });
+  }
+
+  // <button data-copy="ID"> copies the text of the element ID.
+  function copyButtons() {
+    document.querySelectorAll("button[data-copy]").forEach(function (b) {
+      b.addEventListener("click", function () {
+        var el = document.getElementById(b.getAttribute("data-copy"));
+        if (!el) return;
+        var text = el.value !== undefined ? el.value : el.textContent;
+        var done = function () { b.textContent = "Copied"; setTimeout(function () { b.textContent = "Copy the key"; }, 2000); };
+        if (navigator.clipboard && navigator.clipboard.writeText) {
+          navigator.clipboard.writeText(text).then(done, function () { el.select && el.select(); });
+        } else if (el.select) {
+          el.select();
+          document.execCommand("copy");
+          done();
+        }
+      });
+    });
+  }
+
+  // <div id=X data-refresh=X> is replaced by the same element of a fresh copy
+  // of the page every few seconds, until the fresh one no longer asks for it
+  // (a connection check ended: its outcome is then shown).
+  function liveRegions() {
+    document.querySelectorAll("[data-refresh]").forEach(function (el) {
+      var id = el.id;
+      if (!id) return;
+      function tick() {
+        fetch(window.location.href, { headers: { "Accept": "text/html" }, credentials: "same-origin" })
+          .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
+          .then(function (html) {
+            var doc = new DOMParser().parseFromString(html, "text/html");
+            var fresh = doc.getElementById(id);
+            if (!fresh) { window.location.reload(); return; } // the page moved on (another step)
+            var cur = document.getElementById(id);
+            if (cur) cur.replaceWith(document.importNode(fresh, true));
+            if (fresh.hasAttribute("data-refresh")) setTimeout(tick, 2500);
+          })
+          .catch(function () { setTimeout(tick, 5000); });
+      }
+      setTimeout(tick, 2500);
+    });
+  }
+
   function ready(fn) {
     if (document.readyState !== "loading") fn();
     else document.addEventListener("DOMContentLoaded", fn);
@@ -128,6 +205,9 @@
     dependents();
     credentialChoices();
     repeatable();
+    busyForms();
+    copyButtons();
+    liveRegions();
     focusSummary();
   });
 })();

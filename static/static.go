@@ -12,7 +12,7 @@ import (
 	"strings"
 )
 
-//go:embed *.css *.js
+//go:embed *.css *.js *.svg
 var files embed.FS
 
 // Prefix is the URL path the assets are served under.
@@ -63,3 +63,6 @@ func Handler() http.Handler {
 		fsrv.ServeHTTP(w, r)
 	}))
 }
+
+// File returns the content of an embedded asset.
+func File(name string) ([]byte, error) { return files.ReadFile(name) }

@@ -2,6 +2,8 @@
 // built by handlers, never API structs.
 package views
 
+import "strings"
+
 // Base is what every page's layout needs.
 type Base struct {
 	// Title is the page title, without the product name.
@@ -27,6 +29,10 @@ type Base struct {
 	// EmbedOrigins are the space-separated origins allowed to frame the page;
 	// events go only to the parent when its origin is one of them.
 	EmbedOrigins string
+	// Widget is true in a session started by a launch token: Onramp runs as a
+	// widget inside the partner's app, without its own header, navigation or
+	// account switching.
+	Widget bool
 }
 
 // Flash is a one-time message.
@@ -52,8 +58,12 @@ func (b Base) FullTitle() string {
 }
 
 func bodyClass(b Base) string {
+	var c []string
 	if b.Compact {
-		return "compact"
+		c = append(c, "compact")
 	}
-	return ""
+	if b.Widget {
+		c = append(c, "widget")
+	}
+	return strings.Join(c, " ")
 }

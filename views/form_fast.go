@@ -96,6 +96,11 @@ func (w *htmlWriter) errorMessage(f *forms.Field) {
 	w.attr("id", f.ErrorID())
 	w.raw(`><span class="visually-hidden">Error:</span> `)
 	w.text(f.Error)
+	if f.Detail != "" {
+		w.raw(`<span class="error-detail">Stitch said: “`)
+		w.text(f.Detail)
+		w.raw(`”</span>`)
+	}
 	w.raw("</p>")
 }
 
@@ -213,7 +218,9 @@ func FieldBlock(f *forms.Field) templ.Component {
 			w.checkbox(f)
 		case f.Widget == forms.WidgetRows:
 			inner = rowsField(f)
-		case f.Saved:
+		case f.Widget == forms.WidgetObject:
+			inner = objectField(f)
+		case f.Saved || f.Kept:
 			inner = savedCredential(f)
 		case f.Widget == forms.WidgetInput:
 			w.label(f)

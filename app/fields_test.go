@@ -1,0 +1,84 @@
+package app
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Benchmarks of stream selection at scale: the emulator's many_N sandbox
+// database has N tables. Each request goes through the app's handler; the
+// app calls the embedded emulator over loopback, as in production.
+
+func benchList(b *testing.B, n int) {
+	ts := mustStart(b, nil)
+	_, id := ts.mySQLAtFields(b, fmt.Sprintf("bench-list-%d@example.com", n), fmt.Sprintf("many_%d", n))
+	benchGet(b, ts, "/sources/"+id+"/fields?page=7", http.StatusOK, fmt.Sprintf("0 of %d streams selected", n))
+}
+
+// BenchmarkStreamList2000 is GET of a page of the stream list of 2,000 tables.
+func BenchmarkStreamList2000(b *testing.B) { benchList(b, 2000) }
+
+// BenchmarkStreamList5000 is the same with 5,000 tables.
+func BenchmarkStreamList5000(b *testing.B) { benchList(b, 5000) }
+
+// BenchmarkStreamListFiltered5000 filters 5,000 tables with a draft of 50 ticks.
+func BenchmarkStreamListFiltered5000(b *testing.B) {
+	ts := mustStart(b, nil)
+	csrf, id := ts.mySQLAtFields(b, "bench-filter@example.com", "many_5000")
+	_, body := ts.get(b, "/sources/"+id+"/fields")
+	shown := streamIDs(b, body)
+	form := saveForm(csrf, shown, shown)
+	form.Set("action", "draft")
+	if resp, _ := ts.post(b, "/sources/"+id+"/fields", form); resp.StatusCode != http.StatusNoContent {
+		b.Fatalf("draft: got %d", resp.StatusCode)
+	}
+	benchGet(b, ts, "/sources/"+id+"/fields?q=table_04&only=selected", http.StatusOK, "50 of 5000 streams selected")
+}
+
+// benchPost posts a form through the app's handler and expects a status.
+func benchPost(b *testing.B, ts *testServer, path string, form url.Values, want int) {
+	b.Helper()
+	u, _ := url.Parse(ts.URL)
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for _, c := range ts.Client.Jar.Cookies(u) {
+		req.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	ts.App.Handler.ServeHTTP(rec, req)
+	if rec.Code != want {
+		b.Fatalf("POST %s: got %d, want %d\n%s", path, rec.Code, want, rec.Body.String())
+	}
+}
+
+// benchSelectAll is Stitch's Select all, confirmed, end to end: the stream
+// list, every table's schema (its columns must be chosen), the metadata
+// PUTs in chunks, and the source read that decides the next page.
+func benchSelectAll(b *testing.B, n int) {
+	ts := mustStart(b, nil)
+	csrf, id := ts.mySQLAtFields(b, fmt.Sprintf("bench-all-%d@example.com", n), fmt.Sprintf("many_%d", n))
+	form := url.Values{"_csrf": {csrf}, "action": {"select_all_confirm"}}
+	b.ResetTimer()
+	var worst time.Duration
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		benchPost(b, ts, "/sources/"+id+"/fields", form, http.StatusSeeOther)
+		worst = max(worst, time.Since(start))
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(worst.Milliseconds()), "worst-ms")
+	if got := len(selectedTaps(ts.stitchStreams(b, id))); got != n {
+		b.Fatalf("got %d selected, want %d", got, n)
+	}
+}
+
+// BenchmarkSelectAll2000 selects all of 2,000 tables.
+func BenchmarkSelectAll2000(b *testing.B) { benchSelectAll(b, 2000) }
+
+// BenchmarkSelectAll5000 selects all of 5,000 tables.
+func BenchmarkSelectAll5000(b *testing.B) { benchSelectAll(b, 5000) }

@@ -1,0 +1,170 @@
+package e2e
+
+import (
+	"context"
+	"net/url"
+	"regexp"
+	"strconv"
+	"testing"
+
+	"github.com/gorilla/securecookie"
+	"github.com/playwright-community/playwright-go"
+
+	"github.com/onramp/onramp/app"
+	"github.com/onramp/onramp/connect"
+)
+
+// startEmbedDemo starts an Onramp with the embed demo (a partner page on
+// another site that frames Onramp).
+func startEmbedDemo(t *testing.T) *app.App {
+	t.Helper()
+	a, stop, err := startOnramp(context.Background(), map[string]string{"ONRAMP_EMBED_DEMO": "true", "ONRAMP_PARTNER_NAME": "Acme Analytics"})
+	if err != nil {
+		t.Fatalf("start onramp with the embed demo: %v", err)
+	}
+	t.Cleanup(stop)
+	if a.EmbedDemoURL == "" {
+		t.Fatal("no embed demo URL")
+	}
+	return a
+}
+
+// gaInFrame launches the demo at Google Analytics and fills the form and the
+// view id inside the cross-site iframe, up to the Authorize button.
+func gaInFrame(t *testing.T, page playwright.Page, a *app.App) playwright.FrameLocator {
+	t.Helper()
+	open(t, page, a.EmbedDemoURL+"?source_type=platform.google-analytics")
+	frame := page.FrameLocator("[data-testid=onramp-frame]")
+	must(t, frame.Locator(`[data-property="start_date"] [name="start_date"]`).First().Fill("2024-01-01"), "start date")
+	must(t, frame.Locator("[data-testid=submit]").Click(), "submit")
+	must(t, frame.Locator(`[data-property="view_id"] [name="view_id"]`).First().Fill("143355753"), "view id")
+	must(t, frame.Locator("[data-testid=submit]").Click(), "save view id")
+	must(t, expect.Locator(frame.Locator("[data-testid=authorize]")).ToBeVisible(), "authorize in the iframe")
+	return frame
+}
+
+// frameSourceID reads the source id from the iframe's URL.
+func frameSourceID(t *testing.T, page playwright.Page) int64 {
+	t.Helper()
+	for _, f := range page.Frames() {
+		if m := regexp.MustCompile(`/sources/(\d+)/`).FindStringSubmatch(f.URL()); m != nil {
+			id, _ := strconv.ParseInt(m[1], 10, 64)
+			return id
+		}
+	}
+	t.Fatal("no source id in any frame")
+	return 0
+}
+
+// embeddedToken reads the Stitch token from the iframe's (partitioned)
+// session cookie (tests only).
+func embeddedToken(t *testing.T, page playwright.Page, a *app.App) string {
+	t.Helper()
+	cookies, err := page.Context().Cookies()
+	must(t, err, "cookies")
+	for _, c := range cookies {
+		if c.Name != "onramp" {
+			continue
+		}
+		values := map[any]any{}
+		v, _ := url.QueryUnescape(c.Value)
+		if securecookie.DecodeMulti("onramp", v, &values, securecookie.CodecsFromPairs(a.Config.SessionKeys...)...) != nil {
+			continue
+		}
+		if tok, _ := values["t"].(string); tok != "" {
+			return tok
+		}
+	}
+	t.Fatal("no session cookie with a Stitch token")
+	return ""
+}
+
+// assertOAuthProvided checks the emulator's stored source: every oauth
+// property provided and the report card moved on.
+func assertOAuthProvided(t *testing.T, page playwright.Page, a *app.App, id int64) {
+	t.Helper()
+	src, err := a.Client.GetSource(context.Background(), embeddedToken(t, page, a), connect.Int(id))
+	must(t, err, "read the source from the emulator")
+	step, _ := src.ReportCard.Step(connect.StepOAuth)
+	for _, p := range step.Properties {
+		if p.IsRequired && !p.Provided {
+			t.Errorf("oauth property %s not provided at Stitch", p.Name)
+		}
+	}
+	for _, name := range []string{"client_id", "client_secret", "refresh_token", "view_id"} {
+		found := false
+		for _, p := range step.Properties {
+			if p.Name == name {
+				found = p.Provided
+			}
+		}
+		if !found {
+			t.Errorf("oauth property %s not provided at Stitch", name)
+		}
+	}
+	if src.ReportCard.CurrentStepType == connect.StepOAuth {
+		t.Errorf("report card still at oauth")
+	}
+}
+
+// Google Analytics white-label OAuth inside the embed demo's cross-site
+// iframe, with a popup: the popup (top level, without the iframe's
+// partitioned cookie) runs the handshake with a single-use ticket; the
+// iframe's session applies the result.
+func TestEmbeddedWhiteLabelPopup(t *testing.T) {
+	a := startEmbedDemo(t)
+	page := newPage(t)
+	rec := record(page)
+	frame := gaInFrame(t, page, a)
+	shot(t, page, "embed-ga-authorize")
+	popup, err := page.ExpectPopup(func() error { return frame.Locator("[data-testid=authorize]").Click() })
+	must(t, err, "popup opens")
+	must(t, expect.Locator(popup.Locator("[data-testid=approve]")).ToBeVisible(), "provider consent in the popup")
+	shot(t, popup, "embed-ga-provider-popup")
+	{
+		v, err := popup.Evaluate(`() => JSON.stringify({opener: window.opener === null ? "null" : typeof window.opener, url: location.href})`)
+		t.Logf("DEBUG at provider %v %v", v, err)
+	}
+	must(t, expect.Locator(frame.Locator("[data-testid=oauth-status]")).ToContainText("in the window that opened"), "iframe waits")
+	shot(t, page, "embed-ga-waiting")
+	must(t, popup.Locator("[data-testid=approve]").Click(), "approve")
+	must(t, expect.Locator(frame.Locator("[data-testid=stream-list]")).ToBeVisible(playwright.LocatorAssertionsToBeVisibleOptions{Timeout: playwright.Float(20000)}), "fields in the iframe")
+	shot(t, page, "embed-ga-fields")
+	if !popup.IsClosed() {
+		v, err := popup.Evaluate(`() => JSON.stringify({opener: window.opener === null ? "null" : typeof window.opener, url: location.href, el: !!document.getElementById("oauth-ticket-complete")})`)
+		t.Logf("DEBUG %v %v", v, err)
+	}
+	waitClosed(t, popup)
+	assertOAuthProvided(t, page, a, frameSourceID(t, page))
+	assertNoSecrets(t, rec)
+}
+
+// The same with the popup blocked: the iframe offers the sign-in in a new
+// tab and continues by itself when the result is there.
+func TestEmbeddedWhiteLabelNewTab(t *testing.T) {
+	a := startEmbedDemo(t)
+	page := newPage(t)
+	rec := record(page)
+	must(t, page.AddInitScript(playwright.Script{Content: playwright.String(`if (window.top !== window.self) window.open = () => null;`)}), "block popups in the iframe")
+	frame := gaInFrame(t, page, a)
+	must(t, frame.Locator("[data-testid=authorize]").Click(), "authorize")
+	must(t, expect.Locator(frame.Locator("[data-testid=authorize-new-tab]")).ToBeVisible(), "new-tab hand-off in the iframe")
+	shot(t, page, "embed-ga-handoff")
+	ticketURL, err := frame.Locator("[data-testid=authorize-new-tab]").GetAttribute("href")
+	must(t, err, "ticket link")
+	tab, err := page.Context().ExpectPage(func() error { return frame.Locator("[data-testid=authorize-new-tab]").Click() })
+	must(t, err, "new tab")
+	must(t, tab.Locator("[data-testid=approve]").Click(), "approve in the new tab")
+	must(t, expect.Locator(tab.Locator("[data-testid=complete-heading]")).ToContainText("Signed in to Google Analytics"), "the tab says so")
+	shot(t, tab, "embed-ga-newtab-done")
+	must(t, expect.Locator(frame.Locator("[data-testid=stream-list]")).ToBeVisible(playwright.LocatorAssertionsToBeVisibleOptions{Timeout: playwright.Float(20000)}), "fields in the iframe")
+	assertOAuthProvided(t, page, a, frameSourceID(t, page))
+	// The ticket was single use: it cannot start a second handshake.
+	resp, err := tab.Goto(a.Config.BaseURL + ticketURL)
+	must(t, err, "replay the ticket")
+	if resp.Status() != 400 {
+		t.Fatalf("ticket replay: got %d, want 400", resp.Status())
+	}
+	must(t, expect.Locator(tab.Locator("[data-testid=complete-heading]")).ToContainText("cannot be used again"), "replay refused")
+	assertNoSecrets(t, rec)
+}
