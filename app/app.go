@@ -127,10 +127,6 @@ func New(cfg Config, listenAddr string, log *slog.Logger) (*App, error) {
 		Secure:   cfg.SecureCookies(),
 		Embedded: cfg.Embedded(),
 	})
-	var formTargets []string
-	if o := handlers.OriginOf(cfg.StitchAppURL); o != "" && o != handlers.OriginOf(cfg.BaseURL) {
-		formTargets = append(formTargets, o)
-	}
 	sealer, err := seal.New(cfg.SessionKeys, seal.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("ONRAMP_SESSION_KEYS: %w", err)
@@ -143,7 +139,7 @@ func New(cfg Config, listenAddr string, log *slog.Logger) (*App, error) {
 		BaseURL:      cfg.BaseURL,
 		StitchAppURL: cfg.StitchAppURL,
 		PartnerID:    cfg.PartnerID,
-		Security:     handlers.SecurityOptions{FrameAncestors: cfg.EmbedOrigins, FormTargets: formTargets},
+		Security:     handlers.SecurityOptions{FrameAncestors: cfg.EmbedOrigins},
 		TypeCache:    handlers.NewTypeCache(a.Client, cfg.CacheTTL),
 		Ready:        a.ready,
 		StoreReady:   storeReady,

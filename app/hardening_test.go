@@ -114,7 +114,8 @@ func TestHeadOnGetRoutesAndFavicon(t *testing.T) {
 		}
 		b, _ := io.ReadAll(head.Body)
 		head.Body.Close()
-		if head.StatusCode != get.StatusCode || len(b) != 0 || head.Header.Get("Content-Type") != get.Header.Get("Content-Type") {
+		if head.StatusCode != get.StatusCode || len(b) != 0 || head.Header.Get("Content-Type") != get.Header.Get("Content-Type") ||
+			head.ContentLength != get.ContentLength {
 			t.Errorf("HEAD %s: got %d %q with %d bytes, want GET's %d %q and no body", p, head.StatusCode, head.Header.Get("Content-Type"), len(b), get.StatusCode, get.Header.Get("Content-Type"))
 		}
 	}

@@ -121,19 +121,12 @@ func TestEmbeddedWhiteLabelPopup(t *testing.T) {
 	must(t, err, "popup opens")
 	must(t, expect.Locator(popup.Locator("[data-testid=approve]")).ToBeVisible(), "provider consent in the popup")
 	shot(t, popup, "embed-ga-provider-popup")
-	{
-		v, err := popup.Evaluate(`() => JSON.stringify({opener: window.opener === null ? "null" : typeof window.opener, url: location.href})`)
-		t.Logf("DEBUG at provider %v %v", v, err)
-	}
 	must(t, expect.Locator(frame.Locator("[data-testid=oauth-status]")).ToContainText("in the window that opened"), "iframe waits")
 	shot(t, page, "embed-ga-waiting")
 	must(t, popup.Locator("[data-testid=approve]").Click(), "approve")
 	must(t, expect.Locator(frame.Locator("[data-testid=stream-list]")).ToBeVisible(playwright.LocatorAssertionsToBeVisibleOptions{Timeout: playwright.Float(20000)}), "fields in the iframe")
 	shot(t, page, "embed-ga-fields")
-	if !popup.IsClosed() {
-		v, err := popup.Evaluate(`() => JSON.stringify({opener: window.opener === null ? "null" : typeof window.opener, url: location.href, el: !!document.getElementById("oauth-ticket-complete")})`)
-		t.Logf("DEBUG %v %v", v, err)
-	}
+	// Its last page nudged the iframe and closed itself (a window it may close).
 	waitClosed(t, popup)
 	assertOAuthProvided(t, page, a, frameSourceID(t, page))
 	assertNoSecrets(t, rec)
@@ -166,5 +159,29 @@ func TestEmbeddedWhiteLabelNewTab(t *testing.T) {
 		t.Fatalf("ticket replay: got %d, want 400", resp.Status())
 	}
 	must(t, expect.Locator(tab.Locator("[data-testid=complete-heading]")).ToContainText("cannot be used again"), "replay refused")
+	assertNoSecrets(t, rec)
+}
+
+// Without JavaScript in the iframe: the framed navigation gets the new-tab
+// hand-off (Sec-Fetch-Dest: iframe), the sign-in runs in a new tab, and
+// "I have finished — continue" applies the result.
+func TestEmbeddedWhiteLabelWithoutJavaScript(t *testing.T) {
+	a := startEmbedDemo(t)
+	page := newPage(t, func(o *playwright.BrowserNewContextOptions) { o.JavaScriptEnabled = playwright.Bool(false) })
+	rec := record(page)
+	frame := gaInFrame(t, page, a)
+	must(t, frame.Locator("[data-testid=authorize]").Click(), "authorize")
+	must(t, expect.Locator(frame.Locator("[data-testid=authorize-new-tab]")).ToBeVisible(), "new-tab hand-off in the iframe")
+	// Too early: it says so and stays.
+	must(t, frame.Locator("[data-testid=finished]").Click(), "finished too early")
+	must(t, expect.Locator(frame.Locator("[data-testid=oauth-message]")).ToContainText("has not confirmed your sign-in yet"), "not yet")
+	tab, err := page.Context().ExpectPage(func() error { return frame.Locator("[data-testid=authorize-new-tab]").Click() })
+	must(t, err, "new tab")
+	must(t, tab.Locator("[data-testid=approve]").Click(), "approve in the new tab")
+	must(t, expect.Locator(tab.Locator("[data-testid=complete-heading]")).ToContainText("Signed in to Google Analytics"), "the tab says so")
+	must(t, frame.Locator("[data-testid=finished]").Click(), "finished")
+	shot(t, page, "embed-ga-nojs-after")
+	id := frameSourceID(t, page)
+	assertOAuthProvided(t, page, a, id)
 	assertNoSecrets(t, rec)
 }

@@ -277,3 +277,21 @@ func TestStitchJSConformancePopupStaysOpen(t *testing.T) {
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+// With preventIntegrationFormClose false the popup closes itself after its
+// final event (and posts nothing more).
+func TestStitchJSConformanceSelfCloseWhenAllowed(t *testing.T) {
+	page := refPage(t)
+	_, id, et := conformanceSource(t)
+	opts := refOptions(id, et)
+	opts["closeOnFinal"] = false
+	opts["context"] = map[string]any{"version": 2, "hideNav": true, "preventIntegrationFormClose": false,
+		"additionalState": map[string]any{"default_selections": nil, "ephemeral_token": et},
+		"targetState":     map[string]any{"name": "app.connections.details.authorize", "params": map[string]any{"id": float64(id)}}}
+	out := runRef(t, page, opts, func(p playwright.Page) {
+		must(t, p.Locator("[data-testid=deny]").Click(), "deny")
+	})
+	if out.OK || out.Error != "Error authorizing connection." || !reflect.DeepEqual(out.Messages, []string{"bootstrap", "authorizeFailure"}) {
+		t.Fatalf("got %+v", out)
+	}
+}

@@ -180,8 +180,12 @@ func splitIndex(s string) (string, int, bool) {
 func (f *Form) decodeField(fld *Field, values url.Values) (any, bool) {
 	raw := strings.TrimSpace(values.Get(fld.Name))
 	if fld.Widget == WidgetFile {
-		if file := strings.TrimSpace(values.Get(fld.FileName())); file != "" {
-			raw = file // an uploaded file wins over the paste box
+		src := values.Get(fld.FileName()) // an uploaded file wins over the paste box
+		if strings.TrimSpace(src) == "" {
+			src = values.Get(fld.Name)
+		}
+		if raw = strings.TrimSpace(src); len(src) > MaxFileBytes {
+			raw = src // too large, however it is padded
 		}
 	}
 	switch {

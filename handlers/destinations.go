@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -203,7 +204,7 @@ func (h *Destinations) Create(c echo.Context) error {
 	if d != nil {
 		p.replace = h.typeName(d.Type)
 	}
-	values, err := c.FormParams()
+	values, err := formValues(c)
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest)
 	}
@@ -301,7 +302,7 @@ func (h *Destinations) Update(c echo.Context) error {
 	f.KeepSecrets(keeperFor(c, h.Seal))
 	acct, ctx := mustAccount(c), c.Request().Context()
 	p := h.editPage(d)
-	values, err := c.FormParams()
+	values, err := formValues(c)
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest)
 	}
@@ -325,4 +326,39 @@ func (h *Destinations) Update(c echo.Context) error {
 	}
 	sessionOf(c).SetFlash(FlashSuccess, "Saved. Stitch is checking the connection again; the status below shows the outcome.")
 	return redirect(c, "/destination")
+}
+
+// formValues returns a submission's values. A multipart submission's key
+// files (inputs named forms.FilePrefix+NAME) join them as text, at most
+// forms.MaxFileBytes+1 bytes each: the form engine refuses a larger one with
+// a message next to its field.
+func formValues(c echo.Context) (url.Values, error) {
+	values, err := c.FormParams()
+	if err != nil {
+		return nil, err
+	}
+	mf := c.Request().MultipartForm
+	if mf == nil || len(mf.File) == 0 {
+		return values, nil
+	}
+	out := make(url.Values, len(values)+len(mf.File))
+	for k, v := range values {
+		out[k] = v
+	}
+	for name, files := range mf.File {
+		if !strings.HasPrefix(name, forms.FilePrefix) || len(files) == 0 {
+			continue
+		}
+		f, err := files[0].Open()
+		if err != nil {
+			return nil, err
+		}
+		b, err := io.ReadAll(io.LimitReader(f, forms.MaxFileBytes+1))
+		_ = f.Close()
+		if err != nil {
+			return nil, err
+		}
+		out.Set(name, string(b))
+	}
+	return out, nil
 }

@@ -388,14 +388,18 @@ func (h *Fields) unavailable(c echo.Context, id connect.Int, d *selection.Draft,
 		Retry:       selection.FormValues(form),
 	}
 	if d != nil {
+		unticked := 0
 		for tap, ch := range d.Choices {
-			word := "replicate"
-			if !ch.Selected {
-				word = "stop replicating"
+			if ch.Selected {
+				m.Pending = append(m.Pending, "replicate "+tap)
+			} else {
+				unticked++
 			}
-			m.Pending = append(m.Pending, word+" "+tap)
 		}
 		slices.Sort(m.Pending)
+		if unticked > 0 {
+			m.Pending = append(m.Pending, selection.Plural(unticked, "other stream", "other streams")+" left unticked")
+		}
 	}
 	return render(c, status, views.Fields(m))
 }

@@ -66,6 +66,8 @@ func accessLog(log *slog.Logger) echo.MiddlewareFunc {
 			switch {
 			case aborted:
 				status = StatusClientClosedRequest
+			case status == http.StatusServiceUnavailable:
+				level = slog.LevelWarn // Stitch or Redis is down: reported once by whoever noticed
 			case status >= 500:
 				level = slog.LevelError
 			}
@@ -118,10 +120,13 @@ func logPath(c echo.Context) string {
 
 type headKey struct{}
 
-// headAsGet lets every GET route answer HEAD: the request is routed as a GET
-// (Echo routes the request it was given, so its method is changed in place)
-// and the body is dropped. isHead still tells, for handlers whose GET has an
-// effect (redeeming a launch token).
+// headAsGet lets every GET route answer HEAD. Echo routes the very request
+// it was given, so this pre-routing middleware turns its method into GET;
+// headRestored (the first routed middleware) turns it back into HEAD, so
+// net/http, which holds that request, drops the body and still sends the
+// headers a GET would (Content-Length included). Handlers see a GET (their
+// copy of the request) and isHead tells those whose GET has an effect
+// (redeeming a launch token).
 func headAsGet() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -130,25 +135,28 @@ func headAsGet() echo.MiddlewareFunc {
 				return next(c)
 			}
 			req.Method = http.MethodGet
-			c.SetRequest(req.WithContext(context.WithValue(req.Context(), headKey{}, true)))
-			c.Response().Writer = bodiless{c.Response().Writer}
+			c.SetRequest(req.WithContext(context.WithValue(req.Context(), headKey{}, req)))
 			return next(c)
 		}
 	}
 }
 
-// bodiless is a ResponseWriter that sends headers but drops the body (HEAD).
-type bodiless struct{ http.ResponseWriter }
-
-func (b bodiless) Write(p []byte) (int, error) { return len(p), nil }
-
-// Unwrap lets http.ResponseController reach the connection.
-func (b bodiless) Unwrap() http.ResponseWriter { return b.ResponseWriter }
+// headRestored gives the server's request its HEAD method back, once routed.
+func headRestored() echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if orig, ok := c.Request().Context().Value(headKey{}).(*http.Request); ok {
+				orig.Method = http.MethodHead
+			}
+			return next(c)
+		}
+	}
+}
 
 // isHead reports whether the request arrived as a HEAD.
 func isHead(c echo.Context) bool {
-	h, _ := c.Request().Context().Value(headKey{}).(bool)
-	return h
+	_, ok := c.Request().Context().Value(headKey{}).(*http.Request)
+	return ok
 }
 
 // methodOf is the request's method as the client sent it.
@@ -302,8 +310,8 @@ func recoverPanics(log *slog.Logger) echo.MiddlewareFunc {
 type SecurityOptions struct {
 	// FrameAncestors are the origins allowed to frame Onramp, besides itself.
 	FrameAncestors []string
-	// FormTargets are extra origins forms may post to (the Stitch app, for the
-	// no-JavaScript OAuth fallback).
+	// FormTargets are extra origins forms may post to (none by default: no
+	// Onramp form posts to the Stitch app, whose popup has no form entry).
 	FormTargets []string
 	// ConnectTargets are extra origins scripts may fetch.
 	ConnectTargets []string

@@ -120,6 +120,7 @@ func NewRouter(o Options) *echo.Echo {
 	}
 	e.Pre(headAsGet()) // HEAD is answered by every GET route, without a body
 	e.Use(
+		headRestored(),
 		requestID(),
 		accessLog(o.Log),
 		recoverPanics(o.Log),

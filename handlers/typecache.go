@@ -32,10 +32,13 @@ type TypeCache struct {
 	now func() time.Time
 
 	mu     sync.Mutex
-	shared map[string]sharedEntry // "source:" / "destination:" + type, or "sources" / "destinations"
-	access map[string]accessEntry // account key + "|" + the same keys
+	shared map[typeKey]sharedEntry   // typ "" is the kind's list
+	access map[string]*accountAccess // by accountKey
 	puts   int
 }
+
+// typeKey names a cached card ("source" or "destination", and the type).
+type typeKey struct{ kind, typ string }
 
 type sharedEntry struct {
 	list    []connect.ReportCard
@@ -43,17 +46,22 @@ type sharedEntry struct {
 	expires time.Time
 }
 
-// accessEntry is one account's access to one type; for a list key it only
-// records that the account's whole list was read (each type then has its own).
-type accessEntry struct {
-	access  bool
-	known   bool // the card had details
+// accountAccess is what one account may use, until expires (then it is
+// read again as a whole).
+type accountAccess struct {
 	expires time.Time
+	listed  map[string]bool       // kinds whose whole list was read
+	types   map[typeKey]accessBit // per type
+}
+
+type accessBit struct {
+	access bool
+	known  bool // the card had details
 }
 
 // NewTypeCache wraps api with a cache of the given TTL (0 disables caching).
 func NewTypeCache(api TypesAPI, ttl time.Duration) *TypeCache {
-	return &TypeCache{api: api, ttl: ttl, now: time.Now, shared: map[string]sharedEntry{}, access: map[string]accessEntry{}}
+	return &TypeCache{api: api, ttl: ttl, now: time.Now, shared: map[typeKey]sharedEntry{}, access: map[string]*accountAccess{}}
 }
 
 // accountKey identifies an account by a digest of its token, so the cache
@@ -64,7 +72,7 @@ func accountKey(token string) string {
 }
 
 // withAccess returns a copy of rc whose details carry the account's access.
-func withAccess(rc connect.ReportCard, a accessEntry) connect.ReportCard {
+func withAccess(rc connect.ReportCard, a accessBit) connect.ReportCard {
 	if rc.Details != nil && a.known {
 		d := *rc.Details
 		d.Access = a.access
@@ -73,11 +81,31 @@ func withAccess(rc connect.ReportCard, a accessEntry) connect.ReportCard {
 	return rc
 }
 
-func accessOf(rc *connect.ReportCard) accessEntry {
+func accessOf(rc *connect.ReportCard) accessBit {
 	if rc.Details == nil {
-		return accessEntry{}
+		return accessBit{}
 	}
-	return accessEntry{access: rc.Details.Access, known: true}
+	return accessBit{access: rc.Details.Access, known: true}
+}
+
+// validAccount returns the account's fresh access entry, or nil.
+func (tc *TypeCache) validAccount(acct string, now time.Time) *accountAccess {
+	a := tc.access[acct]
+	if a == nil || now.After(a.expires) {
+		return nil
+	}
+	return a
+}
+
+// account returns the account's access entry for writing, starting a new
+// one when it is missing or expired.
+func (tc *TypeCache) account(acct string, now time.Time) *accountAccess {
+	if a := tc.validAccount(acct, now); a != nil {
+		return a
+	}
+	a := &accountAccess{expires: now.Add(tc.ttl), listed: map[string]bool{}, types: map[typeKey]accessBit{}}
+	tc.access[acct] = a
+	return a
 }
 
 // sweep drops expired entries now and then, so departed accounts do not pile up.
@@ -91,33 +119,31 @@ func (tc *TypeCache) sweep(now time.Time) {
 			delete(tc.shared, k)
 		}
 	}
-	for k, e := range tc.access {
-		if now.After(e.expires) {
+	for k, a := range tc.access {
+		if now.After(a.expires) {
 			delete(tc.access, k)
 		}
 	}
 }
 
 // cachedList answers from the cache when both the shared list and the
-// account's access to every type in it are fresh.
+// account's access to its types are fresh.
 func (tc *TypeCache) cachedList(kind, acct string) ([]connect.ReportCard, bool) {
 	tc.mu.Lock()
 	defer tc.mu.Unlock()
 	now := tc.now()
-	s, ok := tc.shared[kind+"s"]
-	if !ok || now.After(s.expires) {
-		return nil, false
-	}
-	if a, ok := tc.access[acct+"|"+kind+"s"]; !ok || now.After(a.expires) {
+	s, ok := tc.shared[typeKey{kind, ""}]
+	a := tc.validAccount(acct, now)
+	if !ok || now.After(s.expires) || a == nil || !a.listed[kind] {
 		return nil, false
 	}
 	out := make([]connect.ReportCard, len(s.list))
 	for i, rc := range s.list {
-		a, ok := tc.access[acct+"|"+kind+":"+rc.Type]
-		if !ok || now.After(a.expires) {
+		bit, ok := a.types[typeKey{kind, rc.Type}]
+		if !ok {
 			return nil, false
 		}
-		out[i] = withAccess(rc, a)
+		out[i] = withAccess(rc, bit)
 	}
 	return out, true
 }
@@ -129,13 +155,11 @@ func (tc *TypeCache) putList(kind, acct string, list []connect.ReportCard) {
 	tc.mu.Lock()
 	defer tc.mu.Unlock()
 	now := tc.now()
-	exp := now.Add(tc.ttl)
-	tc.shared[kind+"s"] = sharedEntry{list: list, expires: exp}
-	tc.access[acct+"|"+kind+"s"] = accessEntry{expires: exp}
+	tc.shared[typeKey{kind, ""}] = sharedEntry{list: list, expires: now.Add(tc.ttl)}
+	a := tc.account(acct, now)
+	a.listed[kind] = true
 	for i := range list {
-		a := accessOf(&list[i])
-		a.expires = exp
-		tc.access[acct+"|"+kind+":"+list[i].Type] = a
+		a.types[typeKey{kind, list[i].Type}] = accessOf(&list[i])
 	}
 	tc.sweep(now)
 }
@@ -144,15 +168,16 @@ func (tc *TypeCache) cachedCard(kind, acct, typ string) (*connect.ReportCard, bo
 	tc.mu.Lock()
 	defer tc.mu.Unlock()
 	now := tc.now()
-	s, ok := tc.shared[kind+":"+typ]
-	if !ok || now.After(s.expires) {
+	s, ok := tc.shared[typeKey{kind, typ}]
+	a := tc.validAccount(acct, now)
+	if !ok || now.After(s.expires) || a == nil {
 		return nil, false
 	}
-	a, ok := tc.access[acct+"|"+kind+":"+typ]
-	if !ok || now.After(a.expires) {
+	bit, ok := a.types[typeKey{kind, typ}]
+	if !ok {
 		return nil, false
 	}
-	rc := withAccess(*s.card, a)
+	rc := withAccess(*s.card, bit)
 	return &rc, true
 }
 
@@ -163,11 +188,8 @@ func (tc *TypeCache) putCard(kind, acct string, rc *connect.ReportCard) {
 	tc.mu.Lock()
 	defer tc.mu.Unlock()
 	now := tc.now()
-	exp := now.Add(tc.ttl)
-	tc.shared[kind+":"+rc.Type] = sharedEntry{card: rc, expires: exp}
-	a := accessOf(rc)
-	a.expires = exp
-	tc.access[acct+"|"+kind+":"+rc.Type] = a
+	tc.shared[typeKey{kind, rc.Type}] = sharedEntry{card: rc, expires: now.Add(tc.ttl)}
+	tc.account(acct, now).types[typeKey{kind, rc.Type}] = accessOf(rc)
 	tc.sweep(now)
 }
 

@@ -408,6 +408,10 @@ func (h *WhiteLabelOAuth) StartTicket(c echo.Context) error {
 	if err := h.Progress.Resolve(ctx, k, ticketStarted); err != nil {
 		return fmt.Errorf("record oauth ticket: %w", err)
 	}
+	// Chromium applies COOP on redirects too: keep the popup's opener (the
+	// framed page) through this one. A real provider may still sever it with
+	// its own COOP; the framed page polls, so nothing depends on it.
+	c.Response().Header().Set("Cross-Origin-Opener-Policy", "unsafe-none")
 	return c.Redirect(http.StatusSeeOther, h.authURL(conf, app, state, verifier))
 }
 

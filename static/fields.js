@@ -31,12 +31,18 @@
       var el = form.querySelector('input[name="page"]');
       return el ? parseInt(el.value, 10) || 1 : 1;
     }
-    // Keep the page's choices in the draft.
+    // Keep the page's choices in the draft, one request at a time so a
+    // later state never lands before an earlier one.
+    var queue = Promise.resolve();
     function keep() {
-      return fetch(form.getAttribute("action"), {
-        method: "POST", body: params("draft"), credentials: "same-origin",
-        headers: { "Content-Type": "application/x-www-form-urlencoded" }
-      }).then(function (r) { if (!r.ok) throw new Error(String(r.status)); });
+      var body = params("draft");
+      queue = queue.catch(function () {}).then(function () {
+        return fetch(form.getAttribute("action"), {
+          method: "POST", body: body, credentials: "same-origin",
+          headers: { "Content-Type": "application/x-www-form-urlencoded" }
+        }).then(function (r) { if (!r.ok) throw new Error(String(r.status)); });
+      });
+      return queue;
     }
     function fetchLive(url) {
       var u = url + (url.indexOf("?") === -1 ? "?" : "&") + "partial=1";
