@@ -102,7 +102,7 @@ func New(cfg Config, listenAddr string, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ONRAMP_THEME: %w", err)
 	}
-	var stores store.All = &store.Memory{}
+	var stores store.All = &store.Memory{Now: cfg.Now}
 	var storeReady func(context.Context) error
 	if cfg.RedisURL != "" {
 		rs, err := store.NewRedis(context.Background(), cfg.RedisURL, log.With("component", "store"))
@@ -152,6 +152,7 @@ func New(cfg Config, listenAddr string, log *slog.Logger) (*App, error) {
 		EmbedOrigins: cfg.EmbedOrigins,
 		APIKeys:      cfg.APIKeys,
 		LaunchTTL:    cfg.LaunchTTL,
+		Now:          cfg.Now,
 		ReturnURLs:   cfg.ReturnURLs,
 		OneTime:      stores,
 		Claims:       stores,

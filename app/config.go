@@ -56,6 +56,9 @@ type Config struct {
 	EmbedDemo     bool          // ONRAMP_EMBED_DEMO: serve the example host page on a second port
 	EmbedDemoAddr string        // ONRAMP_EMBED_DEMO_ADDR
 
+	// Now is the clock of launch token expiry (tests pass a fake one); nil means time.Now.
+	Now func() time.Time
+
 	// Emulated is true when no STITCH_API_URL is set: the emulator runs in-process.
 	Emulated bool
 	// GeneratedKeys is true when session keys were generated at start-up.

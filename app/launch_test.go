@@ -125,11 +125,12 @@ func TestLaunchTokens(t *testing.T) {
 }
 
 func TestLaunchTokenExpires(t *testing.T) {
-	ts := mustStart(t, launchEnv(map[string]string{"ONRAMP_LAUNCH_TTL": "1s"}))
+	clock := &fakeClock{t: time.Now()}
+	ts := mustStartWith(t, launchEnv(map[string]string{"ONRAMP_LAUNCH_TTL": "1m"}), io.Discard, func(c *Config) { c.Now = clock.Now })
 	tok, id := ts.App.Emulator.NewAccount("")
 	_, body := ts.launch(t, testAPIKey, map[string]any{"access_token": tok, "stitch_account_id": id})
 	u, _ := body["url"].(string)
-	time.Sleep(1500 * time.Millisecond)
+	clock.Add(61 * time.Second)
 	r, page := ts.get(t, strings.TrimPrefix(u, ts.URL))
 	if r.StatusCode != http.StatusGone || !strings.Contains(page, "expired") {
 		t.Fatalf("expired: got %d", r.StatusCode)

@@ -323,9 +323,14 @@ func TestWhiteLabelTicketFlow(t *testing.T) {
 	_, body = ts.post(t, "/sources/"+id+"/oauth/ticket/apply", url.Values{"_csrf": {csrf}})
 	contains(t, body, "has not confirmed your sign-in yet")
 
-	// The popup: no cookies at all.
+	// The popup: no cookies at all. Opened from another site (someone
+	// else's link), the ticket asks first and is not used up.
 	popup := popupClient()
-	resp, _ = ts.getWith(t, popup, ticket)
+	resp, body = ts.getWith(t, popup, ticket, "Sec-Fetch-Site", "cross-site")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Continue signing in?") || !strings.Contains(body, `action="/oauth/source/ticket"`) {
+		t.Fatalf("ticket from another site: got %d\n%s", resp.StatusCode, body)
+	}
+	resp, _ = ts.getWith(t, popup, ticket, "Sec-Fetch-Site", "same-origin")
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("ticket start: got %d", resp.StatusCode)
 	}

@@ -32,6 +32,13 @@ func mustStart(tb testing.TB, env map[string]string) *testServer {
 // ONRAMP_LOG_LEVEL, default info).
 func mustStartLogged(tb testing.TB, env map[string]string, w io.Writer) *testServer {
 	tb.Helper()
+	return mustStartWith(tb, env, w, nil)
+}
+
+// mustStartWith is mustStartLogged with a last change to the loaded config
+// (e.g. a fake clock) before the app is built.
+func mustStartWith(tb testing.TB, env map[string]string, w io.Writer, tweak func(*Config)) *testServer {
+	tb.Helper()
 	if env == nil {
 		env = map[string]string{}
 	}
@@ -41,6 +48,9 @@ func mustStartLogged(tb testing.TB, env map[string]string, w io.Writer) *testSer
 	cfg, err := LoadConfig(func(k string) string { return env[k] })
 	if err != nil {
 		tb.Fatalf("config: %v", err)
+	}
+	if tweak != nil {
+		tweak(&cfg)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

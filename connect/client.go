@@ -56,6 +56,7 @@ type Client struct {
 	retryBase        time.Duration
 	retryCap         time.Duration
 	log              *slog.Logger
+	onRetry          RetryHook // see WithRetryHook
 }
 
 // Option configures a Client built by New.
@@ -322,6 +323,9 @@ func (c *Client) send(ctx context.Context, r request) ([]byte, error) {
 		c.log.LogAttrs(ctx, slog.LevelWarn, "stitch connect request failed, retrying",
 			slog.String("method", r.method), slog.String("path", "/"+r.path),
 			slog.Int("attempt", attempt), slog.Duration("wait", wait), slog.String("error", err.Error()))
+		if c.onRetry != nil {
+			c.onRetry(ctx, r.method, "/"+r.path, attempt)
+		}
 		if err := sleep(ctx, wait); err != nil {
 			return nil, fmt.Errorf("connect: %s /%s: waiting to retry: %w", r.method, r.path, err)
 		}

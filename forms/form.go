@@ -129,6 +129,17 @@ func (g *Group) HasErrors() bool {
 	return false
 }
 
+// HasValues reports whether a field of the group holds a saved or typed
+// value (advanced settings then start open, so nothing set is hidden).
+func (g *Group) HasValues() bool {
+	for _, f := range g.Fields {
+		if !f.ReadOnly && (strings.TrimSpace(f.Value) != "" || f.Checked || f.Saved || f.Kept) {
+			return true
+		}
+	}
+	return false
+}
+
 // Option is one choice of a select.
 type Option struct {
 	Value, Label string

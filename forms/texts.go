@@ -47,6 +47,8 @@ type Texts struct {
 	// Groups maps a group id (connection, oauth-app, ssh, ssl, encryption,
 	// schedule, advanced, diagnostics) to its legend.
 	Groups map[string]string `json:"groups,omitempty"`
+	// Descriptions maps a type to the one line its catalog tile shows.
+	Descriptions map[string]string `json:"descriptions,omitempty"`
 }
 
 // anyType is the key of Texts.Fields and Texts.Options that applies to every type or property.

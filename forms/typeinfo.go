@@ -47,7 +47,7 @@ func (e *Engine) TypeInfo(typ string, destination bool) TypeInfo {
 		info.Description = typeDescriptions[base]
 	}
 	if info.Description == "" {
-		info.Description = categoryDescription(info.Category, stripVariant(name))
+		info.Description = categoryDescription(info.Category, stripVariant(name), destination)
 	}
 	info.Search = strings.ToLower(strings.Join([]string{name, key, info.Category, typeSynonyms[base], info.Description}, " "))
 	return info
@@ -153,7 +153,18 @@ func category(key string, destination bool) string {
 
 // categoryDescription is the neutral one-line description of a type without
 // one of its own.
-func categoryDescription(cat, name string) string {
+func categoryDescription(cat, name string, destination bool) string {
+	if destination {
+		switch cat {
+		case catWarehouse, catLakehouse:
+			return "Loads your data into " + name + "."
+		case catDestDatabase:
+			return "Loads your data into a " + name + " database."
+		case catFileStorage:
+			return "Writes your data as files to " + name + "."
+		}
+		return "Loads your data into " + name + "."
+	}
 	switch cat {
 	case catDatabase:
 		return "Replicates the tables of a " + name + " database."
@@ -181,12 +192,8 @@ func categoryDescription(cat, name string) string {
 		return "People, hiring and time data from " + name + "."
 	case catPublic:
 		return "Public data sets from " + name + "."
-	case catWarehouse:
-		return "Loads your data into a " + name + " warehouse."
-	case catDestDatabase:
-		return "Loads your data into a " + name + " database."
-	case catFileStorage:
-		return "Writes your data as files to " + name + "."
+	case catDeveloper:
+		return "Sends data from your own code to " + name + "."
 	}
 	return "Replicates data from " + name + "."
 }

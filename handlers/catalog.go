@@ -30,7 +30,7 @@ func (h *Catalog) SourceTypes(c echo.Context) error {
 	all := h.sourceTypeItems(cards)
 	m.Total = len(all)
 	for _, it := range all {
-		if q == "" || strings.Contains(it.Search, strings.ToLower(q)) {
+		if matches(it, q) {
 			m.Types = append(m.Types, it)
 		}
 	}
@@ -44,17 +44,31 @@ func (h *Catalog) sourceTypeItems(cards []connect.ReportCard) []views.SourceType
 		if !rc.Usable() {
 			continue
 		}
-		name := h.typeName(rc.Type)
-		items = append(items, views.SourceTypeItem{
-			Type:   rc.Type,
-			Name:   name,
-			Detail: typeDetail(rc),
-			URL:    "/sources/new/" + url.PathEscape(rc.Type),
-			Search: strings.ToLower(name + " " + strings.TrimPrefix(rc.Type, "platform.")),
-		})
+		items = append(items, h.typeItem(rc, "/sources/new/"+url.PathEscape(rc.Type), false))
 	}
 	sort.Slice(items, func(i, j int) bool { return strings.ToLower(items[i].Name) < strings.ToLower(items[j].Name) })
 	return items
+}
+
+// typeItem is the catalog tile of a type: its name, category, description
+// and monogram come from the words of the form engine (partner texts first).
+func (u *UI) typeItem(rc connect.ReportCard, link string, destination bool) views.SourceTypeItem {
+	info := u.Words.TypeInfo(rc.Type, destination)
+	return views.SourceTypeItem{
+		Type: rc.Type, Name: info.Name, Detail: typeDetail(rc), URL: link, Search: info.Search,
+		Category: info.Category, Description: info.Description, Variant: info.Variant,
+		Monogram: info.Monogram, Palette: info.Palette,
+	}
+}
+
+// matches reports whether a tile matches a search: every word of q appears in its search text.
+func matches(it views.SourceTypeItem, q string) bool {
+	for _, w := range strings.Fields(strings.ToLower(q)) {
+		if !strings.Contains(it.Search, w) {
+			return false
+		}
+	}
+	return true
 }
 
 func typeDetail(rc connect.ReportCard) string {

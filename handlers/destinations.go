@@ -62,7 +62,7 @@ func (h *Destinations) Show(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	m := views.DestinationPage{Base: h.base(c, "Destination", "destination")}
+	m := views.DestinationPage{Base: h.base(c, "Destination", "destination"), Query: strings.TrimSpace(c.QueryParam("q"))}
 	if d != nil {
 		m.Has, m.ID, m.Name, m.TypeName = true, d.ID.String(), d.Name, h.typeName(d.Type)
 		m.Title = "Your destination"
@@ -100,8 +100,9 @@ func (h *Destinations) Show(c echo.Context) error {
 		if !rc.Usable() || (d != nil && rc.Type == d.Type) {
 			continue
 		}
-		name := h.typeName(rc.Type)
-		m.Types = append(m.Types, views.SourceTypeItem{Type: rc.Type, Name: name, Detail: typeDetail(rc), URL: "/destination/new/" + url.PathEscape(rc.Type)})
+		if it := h.typeItem(rc, "/destination/new/"+url.PathEscape(rc.Type), true); matches(it, m.Query) {
+			m.Types = append(m.Types, it)
+		}
 	}
 	sort.Slice(m.Types, func(i, j int) bool { return strings.ToLower(m.Types[i].Name) < strings.ToLower(m.Types[j].Name) })
 	return render(c, http.StatusOK, views.Destination(m))

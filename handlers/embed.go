@@ -100,6 +100,15 @@ type Launch struct {
 	// ReturnURLs are the allowed return_url prefixes: scheme and host must
 	// match exactly, the path at a segment boundary.
 	ReturnURLs []string
+	// Now is the clock of token expiry; nil means time.Now.
+	Now func() time.Time
+}
+
+func (h *Launch) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
 }
 
 // LaunchRequest is the body of POST /api/v1/launch. SourceID may be sent as a
@@ -283,7 +292,7 @@ func (h *Launch) Create(c echo.Context) error {
 	}
 	payload, _ := json.Marshal(req)
 	token := randomToken(32)
-	exp := time.Now().Add(h.TTL).UTC().Truncate(time.Second)
+	exp := h.now().Add(h.TTL).UTC().Truncate(time.Second)
 	if err := h.Store.Put(c.Request().Context(), token, payload, exp); err != nil {
 		// The store logs the outage once; no line per request.
 		return apiError(c, http.StatusServiceUnavailable, "store_unavailable", "The launch could not be stored. Try again.")

@@ -14,6 +14,7 @@ import (
 type OverviewAPI interface {
 	ListSources(ctx context.Context, token string) ([]connect.Source, error)
 	ListDestinations(ctx context.Context, token string) ([]connect.Destination, error)
+	checkReader
 }
 
 // Home serves the start page.
@@ -48,17 +49,23 @@ func (h *Home) Show(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	var live []connect.Source
 	for _, s := range srcs {
-		if s.DeletedAt != nil {
-			continue
+		if s.DeletedAt == nil {
+			live = append(live, s)
 		}
-		m.Sources = append(m.Sources, h.sourceRow(s))
+	}
+	checks := lastChecks(ctx, h.API, acct.Token, live)
+	for i, s := range live {
+		m.Sources = append(m.Sources, h.sourceRow(s, checks[i]))
 	}
 	return render(c, http.StatusOK, views.Home(m))
 }
 
-// sourceRow summarises a source for lists.
-func (u *UI) sourceRow(s connect.Source) views.SourceRow {
+// sourceRow summarises a source for lists, with its one status (package
+// status) from the report card and the last connection check (nil when
+// there is none or it could not be read).
+func (u *UI) sourceRow(s connect.Source, chk *connect.ConnectionCheck) views.SourceRow {
 	r := views.SourceRow{
 		ID:       s.ID.String(),
 		Name:     s.DisplayName,
@@ -68,36 +75,16 @@ func (u *UI) sourceRow(s connect.Source) views.SourceRow {
 	if r.Name == "" {
 		r.Name = r.TypeName
 	}
-	step := s.ReportCard.CurrentStepType
-	switch {
-	case s.PausedAt != nil:
-		r.Status, r.StatusClass = "Paused", "warn"
-	case step == connect.StepFullyConfigured:
-		r.Status, r.StatusClass = "Ready", "ok"
-	default:
-		r.Status, r.StatusClass = StepStatus(step), "warn"
-		r.ContinueURL = StepURL(s.ID.String(), step)
+	st := sourceStatus(&s, chk)
+	r.Status, r.StatusClass = st.Label, st.Tone
+	if st.Continue || st.Checking {
+		r.ContinueURL = StepURL(s.ID.String(), s.ReportCard.CurrentStepType)
+	}
+	if chk != nil && chk.Status == connect.CheckFailed {
+		r.Check = plainCheckMessage(checkDetail(chk))
+		r.ContinueURL = "/sources/" + s.ID.String() + "/form"
 	}
 	return r
-}
-
-// StepStatus describes a report card step in words.
-func StepStatus(step string) string {
-	switch step {
-	case connect.StepForm:
-		return "Needs connection details"
-	case connect.StepOAuth:
-		return "Needs sign-in"
-	case connect.StepProfile:
-		return "Needs a profile choice"
-	case connect.StepDiscoverSchema:
-		return "Checking the connection"
-	case connect.StepFieldSelection:
-		return "Needs data selection"
-	case connect.StepFullyConfigured:
-		return "Ready"
-	}
-	return "Setup incomplete"
 }
 
 // StepURL is the step router: the page for a source's current step. Every

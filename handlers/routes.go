@@ -47,6 +47,8 @@ type Options struct {
 	// kept, and the allowed return_url prefixes.
 	APIKeys    []string
 	LaunchTTL  time.Duration
+	// Now is the clock of launch token expiry; nil means time.Now.
+	Now func() time.Time
 	Launches   LaunchStore
 	ReturnURLs []string
 	// BaseURL is Onramp's public base URL (for OAuth redirect URIs).
@@ -140,7 +142,7 @@ func NewRouter(o Options) *echo.Echo {
 	}
 	launch := &Launch{
 		UI: ui, Store: o.Launches, API: o.API, APIKeys: o.APIKeys,
-		TTL: o.LaunchTTL, BaseURL: o.BaseURL, ReturnURLs: o.ReturnURLs,
+		TTL: o.LaunchTTL, BaseURL: o.BaseURL, ReturnURLs: o.ReturnURLs, Now: o.Now,
 	}
 	if o.Sealer == nil {
 		o.Sealer = seal.Random(seal.Options{}) // typed secrets then survive re-renders on this replica only

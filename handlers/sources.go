@@ -137,28 +137,23 @@ func (h *Sources) List(c echo.Context) error {
 			live = append(live, s)
 		}
 	}
-	checks := h.lastChecks(ctx, acct, live)
+	checks := lastChecks(ctx, h.API, acct.Token, live)
 	for i, s := range live {
-		row := h.sourceRow(s)
-		st := sourceStatus(&s, checks[i])
-		row.Status, row.StatusClass = st.Label, st.Tone
-		row.ContinueURL = ""
-		if st.Continue || st.Checking {
-			row.ContinueURL = StepURL(s.ID.String(), s.ReportCard.CurrentStepType)
-		}
-		if checks[i] != nil && checks[i].Status == connect.CheckFailed {
-			row.Check = plainCheckMessage(checkDetail(checks[i]))
-			row.ContinueURL = "/sources/" + s.ID.String() + "/form"
-		}
-		m.Checking = m.Checking || st.Checking
+		row := h.sourceRow(s, checks[i])
+		m.Checking = m.Checking || sourceStatus(&s, checks[i]).Checking
 		m.Rows = append(m.Rows, row)
 	}
 	return render(c, http.StatusOK, views.Sources(m))
 }
 
+// checkReader reads a source's last connection check.
+type checkReader interface {
+	SourceLastConnectionCheck(ctx context.Context, token string, id connect.Int) (*connect.ConnectionCheck, error)
+}
+
 // lastChecks reads the last connection check of each source, a few at a
 // time; a check that cannot be read is nil (the status then follows the step).
-func (h *Sources) lastChecks(ctx context.Context, acct Account, srcs []connect.Source) []*connect.ConnectionCheck {
+func lastChecks(ctx context.Context, api checkReader, token string, srcs []connect.Source) []*connect.ConnectionCheck {
 	out := make([]*connect.ConnectionCheck, len(srcs))
 	sem := make(chan struct{}, 4)
 	var wg sync.WaitGroup
@@ -171,7 +166,7 @@ func (h *Sources) lastChecks(ctx context.Context, acct Account, srcs []connect.S
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			if chk, err := h.API.SourceLastConnectionCheck(ctx, acct.Token, srcs[i].ID); err == nil {
+			if chk, err := api.SourceLastConnectionCheck(ctx, token, srcs[i].ID); err == nil {
 				out[i] = chk
 			}
 		}()

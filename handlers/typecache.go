@@ -35,6 +35,10 @@ type TypeCache struct {
 	shared map[typeKey]sharedEntry   // typ "" is the kind's list
 	access map[string]*accountAccess // by accountKey
 	puts   int
+
+	// OnLookup, when set, hears every lookup ("source", "sources",
+	// "destination", "destinations") and whether the cache answered (metrics).
+	OnLookup func(key string, hit bool)
 }
 
 // typeKey names a cached card ("source" or "destination", and the type).
@@ -195,7 +199,9 @@ func (tc *TypeCache) putCard(kind, acct string, rc *connect.ReportCard) {
 
 func (tc *TypeCache) list(kind, token string, fetch func() ([]connect.ReportCard, error)) ([]connect.ReportCard, error) {
 	acct := accountKey(token)
-	if l, ok := tc.cachedList(kind, acct); ok {
+	l, ok := tc.cachedList(kind, acct)
+	tc.lookedUp(kind+"s", ok)
+	if ok {
 		return l, nil
 	}
 	l, err := fetch()
@@ -208,7 +214,9 @@ func (tc *TypeCache) list(kind, token string, fetch func() ([]connect.ReportCard
 
 func (tc *TypeCache) card(kind, token, typ string, fetch func() (*connect.ReportCard, error)) (*connect.ReportCard, error) {
 	acct := accountKey(token)
-	if rc, ok := tc.cachedCard(kind, acct, typ); ok {
+	rc, ok := tc.cachedCard(kind, acct, typ)
+	tc.lookedUp(kind, ok)
+	if ok {
 		return rc, nil
 	}
 	rc, err := fetch()
@@ -240,4 +248,10 @@ func (tc *TypeCache) DestinationTypes(ctx context.Context, token string) ([]conn
 // DestinationType returns one destination type's report card, with the access of token's account.
 func (tc *TypeCache) DestinationType(ctx context.Context, token, typ string) (*connect.ReportCard, error) {
 	return tc.card("destination", token, typ, func() (*connect.ReportCard, error) { return tc.api.GetDestinationType(ctx, token, typ) })
+}
+
+func (tc *TypeCache) lookedUp(key string, hit bool) {
+	if tc.OnLookup != nil {
+		tc.OnLookup(key, hit)
+	}
 }

@@ -385,6 +385,13 @@ func (h *WhiteLabelOAuth) oauthPage(c echo.Context, src *connect.Source, msg str
 func (h *WhiteLabelOAuth) StartTicket(c echo.Context) error {
 	ctx := c.Request().Context()
 	t := c.QueryParam("t")
+	// Opened by Onramp's framed page, the navigation is same-origin. A link
+	// from elsewhere (someone else's ticket, sent to you) must not quietly
+	// connect your provider account to their source: ask first.
+	if site := c.Request().Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && t != "" {
+		c.Response().Header().Set("Cross-Origin-Opener-Policy", "unsafe-none")
+		return render(c, http.StatusOK, views.OAuthTicketConfirm(views.OAuthTicketConfirmPage{Base: h.base(c, "Continue signing in?", "sources"), Ticket: t}))
+	}
 	k := storeKey("ticket", t)
 	raw, status, err := h.Tickets.Redeem(ctx, k)
 	if err != nil {

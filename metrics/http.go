@@ -97,6 +97,7 @@ func safeType(t string) string {
 // Endpoint is the pattern of a Connect API path below the base URL
 // ("/v4/sources/12/streams" → "/v4/sources/{id}/streams"), or "other".
 func Endpoint(path string) string {
+	path, _, _ = strings.Cut(path, "?")
 	segs := strings.Split(strings.Trim(path, "/"), "/")
 	for _, p := range endpoints {
 		if match(p, segs) {

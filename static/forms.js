@@ -196,6 +196,40 @@
     });
   }
 
+  // Key files: say what was chosen before the form is sent. The server reads
+  // the file itself (this is only a preview); nothing of the key is shown.
+  function keyFiles() {
+    var max = 64 * 1024;
+    document.querySelectorAll("[data-keyfile]").forEach(function (box) {
+      var input = document.getElementById(box.getAttribute("data-keyfile"));
+      var status = document.getElementById(box.getAttribute("data-keyfile") + "-status");
+      if (!input || !status || !window.FileReader) return;
+      input.addEventListener("change", function () {
+        var file = input.files && input.files[0];
+        status.textContent = "";
+        if (!file) return;
+        var size = file.size < 1024 ? file.size + " bytes" : (file.size / 1024).toFixed(1) + " KB";
+        if (file.size > max) {
+          status.textContent = file.name + " is " + size + ": too large for a key file (those are a few kilobytes).";
+          return;
+        }
+        var reader = new FileReader();
+        reader.onload = function () {
+          var what = "";
+          try {
+            var key = JSON.parse(reader.result);
+            if (key && typeof key === "object" && key.client_email) what = ", the key of " + key.client_email;
+            else if (!key || typeof key !== "object" || Array.isArray(key)) what = ", which is not a JSON object";
+          } catch (e) {
+            what = ", which is not valid JSON";
+          }
+          status.textContent = "Chosen: " + file.name + " (" + size + ")" + what + ".";
+        };
+        reader.readAsText(file);
+      });
+    });
+  }
+
   function ready(fn) {
     if (document.readyState !== "loading") fn();
     else document.addEventListener("DOMContentLoaded", fn);
@@ -208,6 +242,7 @@
     busyForms();
     copyButtons();
     liveRegions();
+    keyFiles();
     focusSummary();
   });
 })();
