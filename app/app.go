@@ -15,9 +15,12 @@ import (
 	"github.com/onramp/onramp/emulator"
 	"github.com/onramp/onramp/forms"
 	"github.com/onramp/onramp/handlers"
+	"github.com/onramp/onramp/metrics"
+	"github.com/onramp/onramp/reqlog"
 	"github.com/onramp/onramp/seal"
 	"github.com/onramp/onramp/selection"
 	"github.com/onramp/onramp/store"
+	"github.com/onramp/onramp/webhook"
 )
 
 // Version is set at build time (-ldflags "-X github.com/onramp/onramp/app.Version=…").
@@ -32,6 +35,12 @@ type App struct {
 	Handler  http.Handler
 	// EmbedDemoURL is the example host page, when ONRAMP_EMBED_DEMO is on.
 	EmbedDemoURL string
+	// Metrics is the Prometheus registry and collectors; MetricsURL the
+	// separate metrics listener's /metrics (ONRAMP_METRICS_ADDR), set by Run.
+	Metrics    *metrics.Metrics
+	MetricsURL string
+	// Webhooks delivers partner webhooks (nil without ONRAMP_WEBHOOK_URL).
+	Webhooks *webhook.Dispatcher
 
 	closers []func() error
 }
@@ -40,16 +49,16 @@ type App struct {
 func NewLogger(cfg Config, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
 	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		return slog.New(reqlog.New(slog.NewJSONHandler(w, opts), handlers.RequestID))
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(reqlog.New(slog.NewTextHandler(w, opts), handlers.RequestID)) // every line of a request names its id
 }
 
 // New builds the application for a server listening on listenAddr (the real
 // address, so port 0 works); cfg.BaseURL and the emulator URLs are resolved here.
 func New(cfg Config, listenAddr string, log *slog.Logger) (*App, error) {
 	cfg.ResolveBaseURL(listenAddr)
-	a := &App{Config: cfg, Log: log}
+	a := &App{Config: cfg, Log: log, Metrics: metrics.New()}
 
 	var emu http.Handler
 	if cfg.Emulated {
@@ -75,6 +84,7 @@ func New(cfg Config, listenAddr string, log *slog.Logger) (*App, error) {
 		t.MaxIdleConnsPerHost = 16
 		hc.Transport = t
 	}
+	hc.Transport = a.observedTransport(hc.Transport, cfg.StitchAPIURL)
 	a.Client = connect.New(
 		connect.WithHTTPClient(hc),
 		connect.WithBaseURL(cfg.StitchAPIURL),
@@ -82,6 +92,7 @@ func New(cfg Config, listenAddr string, log *slog.Logger) (*App, error) {
 		connect.WithUserAgent("onramp/"+Version),
 		connect.WithPartner(cfg.PartnerID, cfg.PartnerSecret),
 		connect.WithLogger(log.With("component", "connect")),
+		connect.WithRetryHook(a.Metrics.Retry),
 	)
 
 	apps, err := handlers.LoadOAuthApps(cfg.OAuthApps)
@@ -112,6 +123,11 @@ func New(cfg Config, listenAddr string, log *slog.Logger) (*App, error) {
 		a.closers = append(a.closers, rs.Close)
 		stores, storeReady = rs, rs.Ping
 	}
+	stores = a.Metrics.Store(stores) // store errors and launch token outcomes counted
+	rec, err := a.observability(cfg, log)
+	if err != nil {
+		return nil, err
+	}
 	var drafts selection.DraftStore = &selection.MemoryDrafts{}
 	if cfg.RedisURL != "" {
 		rd, closeDrafts, err := selection.OpenRedisDrafts(context.Background(), cfg.RedisURL)
@@ -140,7 +156,7 @@ func New(cfg Config, listenAddr string, log *slog.Logger) (*App, error) {
 		StitchAppURL: cfg.StitchAppURL,
 		PartnerID:    cfg.PartnerID,
 		Security:     handlers.SecurityOptions{FrameAncestors: cfg.EmbedOrigins},
-		TypeCache:    handlers.NewTypeCache(a.Client, cfg.CacheTTL),
+		TypeCache:    a.typeCache(a.Client, cfg.CacheTTL),
 		Ready:        a.ready,
 		StoreReady:   storeReady,
 		Forms:        forms.NewEngine(forms.EngineOptions{Texts: texts, Logger: log.With("component", "forms")}),
@@ -158,6 +174,9 @@ func New(cfg Config, listenAddr string, log *slog.Logger) (*App, error) {
 		Claims:       stores,
 		Launches:     stores,
 		Drafts:       drafts,
+		Journey:      rec,
+		Metrics:      a.Metrics,
+		MetricsPage:  a.metricsHandler(cfg),
 	})
 
 	if emu == nil {
@@ -212,6 +231,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	if a.Webhooks != nil {
+		a.Webhooks.Start() // stopped by the closers, after the server
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -270,6 +292,15 @@ func Run(ctx context.Context, getenv func(string) string, stderr io.Writer, read
 			demoLn.Close()
 		}
 		return err
+	}
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("listen on %s (ONRAMP_METRICS_ADDR): %w", cfg.MetricsAddr, err)
+		}
+		a.serveMetrics(ctx, mln)
+		log.Info("metrics", "url", a.MetricsURL)
 	}
 	if demoLn != nil {
 		demo := &http.Server{Handler: newEmbedDemo(a, demoOrigin, demoKey), ReadHeaderTimeout: 10 * time.Second}

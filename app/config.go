@@ -59,6 +59,13 @@ type Config struct {
 	// Now is the clock of launch token expiry (tests pass a fake one); nil means time.Now.
 	Now func() time.Time
 
+	MetricsAddr   string // ONRAMP_METRICS_ADDR: serve /metrics on this listener instead
+	MetricsToken  string // ONRAMP_METRICS_TOKEN: bearer token /metrics requires
+	WebhookURL    string // ONRAMP_WEBHOOK_URL: partner endpoint of signed webhooks
+	WebhookSecret string // ONRAMP_WEBHOOK_SECRET: HMAC-SHA256 key of their signature
+	// WebhookRetry tunes webhook delivery (tests shorten it); zero values keep the defaults.
+	WebhookRetry WebhookRetry
+
 	// Emulated is true when no STITCH_API_URL is set: the emulator runs in-process.
 	Emulated bool
 	// GeneratedKeys is true when session keys were generated at start-up.
@@ -123,6 +130,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	for _, r := range c.ReturnURLs {
 		add(checkURL("ONRAMP_RETURN_URLS", r))
 	}
+	loadObservability(getenv, &c, add)
 
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		add(fmt.Errorf("ONRAMP_ADDR: want host:port, got %q", c.Addr))
@@ -298,3 +306,39 @@ func checkURL(key, v string) error {
 	}
 	return nil
 }
+
+// WebhookRetry tunes webhook delivery; see package webhook for the defaults
+// (first retry after 30 s, doubling to 1 h, for 24 h; idle workers look for
+// due events every second).
+type WebhookRetry struct {
+	BaseDelay, MaxDelay, MaxAge, Poll, Lease, Timeout time.Duration
+}
+
+// loadObservability reads the metrics and webhook variables.
+func loadObservability(getenv func(string) string, c *Config, add func(error)) {
+	c.MetricsAddr = strings.TrimSpace(getenv("ONRAMP_METRICS_ADDR"))
+	c.MetricsToken = strings.TrimSpace(getenv("ONRAMP_METRICS_TOKEN"))
+	c.WebhookURL = strings.TrimSpace(getenv("ONRAMP_WEBHOOK_URL"))
+	c.WebhookSecret = getenv("ONRAMP_WEBHOOK_SECRET")
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			add(fmt.Errorf("ONRAMP_METRICS_ADDR: want host:port, got %q", c.MetricsAddr))
+		}
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		add(errors.New("ONRAMP_METRICS_TOKEN: must be at least 16 characters"))
+	}
+	switch {
+	case c.WebhookURL != "":
+		add(checkURL("ONRAMP_WEBHOOK_URL", c.WebhookURL))
+		if len(c.WebhookSecret) < 16 {
+			add(errors.New("ONRAMP_WEBHOOK_SECRET: required with ONRAMP_WEBHOOK_URL, at least 16 characters (generate one: openssl rand -hex 32)"))
+		}
+	case c.WebhookSecret != "":
+		add(errors.New("ONRAMP_WEBHOOK_SECRET is set but ONRAMP_WEBHOOK_URL is not"))
+	}
+}
+
+// MetricsServed reports whether /metrics is served on the main listener:
+// with a token and no separate metrics address.
+func (c Config) MetricsServed() bool { return c.MetricsAddr == "" && c.MetricsToken != "" }

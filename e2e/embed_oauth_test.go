@@ -152,9 +152,14 @@ func TestEmbeddedWhiteLabelNewTab(t *testing.T) {
 	shot(t, tab, "embed-ga-newtab-done")
 	must(t, expect.Locator(frame.Locator("[data-testid=stream-list]")).ToBeVisible(playwright.LocatorAssertionsToBeVisibleOptions{Timeout: playwright.Float(20000)}), "fields in the iframe")
 	assertOAuthProvided(t, page, a, frameSourceID(t, page))
-	// The ticket was single use: it cannot start a second handshake.
-	resp, err := tab.Goto(a.Config.BaseURL + ticketURL)
+	// The ticket was single use. Typed into the address bar (not opened by
+	// Onramp's page) it first asks; continuing, it is refused.
+	_, err = tab.Goto(a.Config.BaseURL + ticketURL)
 	must(t, err, "replay the ticket")
+	must(t, expect.Locator(tab.Locator("[data-testid=complete-heading]")).ToHaveText("Continue signing in?"), "asks first")
+	shot(t, tab, "embed-ga-ticket-confirm")
+	resp, err := tab.ExpectNavigation(func() error { return tab.Locator("[data-testid=continue]").Click() })
+	must(t, err, "continue")
 	if resp.Status() != 400 {
 		t.Fatalf("ticket replay: got %d, want 400", resp.Status())
 	}
@@ -180,8 +185,32 @@ func TestEmbeddedWhiteLabelWithoutJavaScript(t *testing.T) {
 	must(t, tab.Locator("[data-testid=approve]").Click(), "approve in the new tab")
 	must(t, expect.Locator(tab.Locator("[data-testid=complete-heading]")).ToContainText("Signed in to Google Analytics"), "the tab says so")
 	must(t, frame.Locator("[data-testid=finished]").Click(), "finished")
+	// The discover page reloads itself (meta refresh) until fields.
+	must(t, expect.Locator(frame.Locator("[data-testid=stream-list]")).ToBeVisible(playwright.LocatorAssertionsToBeVisibleOptions{Timeout: playwright.Float(20000)}), "fields in the iframe")
 	shot(t, page, "embed-ga-nojs-after")
 	id := frameSourceID(t, page)
 	assertOAuthProvided(t, page, a, id)
+	assertNoSecrets(t, rec)
+}
+
+// Stitch-managed OAuth from the cross-site iframe: the framed page is the
+// opener of Stitch's popup and closes it when done.
+func TestEmbeddedStitchManagedPopup(t *testing.T) {
+	a := startEmbedDemo(t)
+	page := newPage(t)
+	must(t, page.Context().AddInitScript(playwright.Script{Content: playwright.String(stitchPopupSpy)}), "popup spy")
+	rec := record(page)
+	open(t, page, a.EmbedDemoURL+"?source_type=platform.hubspot")
+	frame := page.FrameLocator("[data-testid=onramp-frame]")
+	must(t, frame.Locator(`[data-property="start_date"] [name="start_date"]`).First().Fill("2024-01-31"), "start date")
+	must(t, frame.Locator("[data-testid=submit]").Click(), "submit")
+	must(t, expect.Locator(frame.Locator("[data-testid=authorize]")).ToBeVisible(), "authorize in the iframe")
+	must(t, expect.Locator(frame.Locator("[data-testid=authorize-new-tab]")).ToBeHidden(), "no new-tab route inside a frame")
+	popup, err := page.ExpectPopup(func() error { return frame.Locator("[data-testid=authorize]").Click() })
+	must(t, err, "popup opens")
+	must(t, popup.Locator("[data-testid=approve]").Click(), "approve")
+	waitClosed(t, popup)
+	must(t, expect.Locator(frame.Locator("[data-testid=stream-list]")).ToBeVisible(playwright.LocatorAssertionsToBeVisibleOptions{Timeout: playwright.Float(20000)}), "fields in the iframe")
+	shot(t, page, "embed-hubspot-fields")
 	assertNoSecrets(t, rec)
 }

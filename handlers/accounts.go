@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/onramp/onramp/connect"
+	"github.com/onramp/onramp/journey"
 	"github.com/onramp/onramp/views"
 )
 
@@ -53,6 +54,7 @@ func fixedAccount(next echo.HandlerFunc) echo.HandlerFunc {
 // New handles GET /account/new.
 func (h *Accounts) New(c echo.Context) error {
 	m := views.AccountNewPage{Base: h.base(c, "Create your Stitch account", ""), Form: views.SimpleForm{Values: map[string]string{}}}
+	h.record(c.Request().Context(), journey.Event{Kind: journey.Account, Step: journey.FormShown})
 	return render(c, http.StatusOK, views.AccountNew(m))
 }
 
@@ -102,7 +104,7 @@ func (h *Accounts) Create(c echo.Context) error {
 		f.Add("email", "This email address already has a Stitch account. Use another address, or connect the existing account from the start page.")
 		return renderForm(http.StatusUnprocessableEntity)
 	case errors.As(err, &apiErr) && apiErr.Status == http.StatusBadRequest && partnerField(apiErr):
-		h.Log.Error("stitch rejected the partner credentials; check STITCH_PARTNER_ID and STITCH_PARTNER_SECRET", "status", apiErr.Status, "code", apiErr.Code)
+		h.Log.ErrorContext(c.Request().Context(), "stitch rejected the partner credentials; check STITCH_PARTNER_ID and STITCH_PARTNER_SECRET", "status", apiErr.Status, "code", apiErr.Code)
 		return errPartnerConfig
 	case connect.IsUpstreamUnavailable(err):
 		f.Add("submit", "Stitch did not answer, so your account was not created yet. Your details are kept: send the form again.")
@@ -115,6 +117,7 @@ func (h *Accounts) Create(c echo.Context) error {
 	s.SetAccount(a)
 	s.SetFlash(FlashSuccess, "Your Stitch account is ready. Check your email to finish setting it up at Stitch.")
 	emit(c, "onramp:account_connected", map[string]any{"stitch_account_id": a.ID, "created": true})
+	h.record(c.Request().Context(), journey.Event{Kind: journey.Account, Step: journey.Created, AccountID: a.ID})
 	return redirect(c, "/")
 }
 
@@ -151,6 +154,7 @@ func (h *Accounts) Connect(c echo.Context) error {
 	}
 	state := randomToken(24)
 	sessionOf(c).Set(accountStateKey, state)
+	h.record(c.Request().Context(), journey.Event{Kind: journey.Account, Step: journey.ConnectStarted})
 	q := url.Values{}
 	q.Set("client_id", h.PartnerID)
 	q.Set("redirect_uri", h.CallbackURL)
@@ -178,7 +182,7 @@ func (h *Accounts) Callback(c echo.Context) error {
 		}
 	}
 	if !valid {
-		h.Log.Warn("account oauth callback with a missing, mismatched or reused state")
+		h.Log.WarnContext(c.Request().Context(), "account oauth callback with a missing, mismatched or reused state")
 		return render(c, http.StatusBadRequest, views.OAuthDenied(views.OAuthDeniedPage{
 			Base:     h.base(c, "We could not connect your account", ""),
 			Heading:  "We could not connect your account",
@@ -216,6 +220,7 @@ func (h *Accounts) Callback(c echo.Context) error {
 	s.SetAccount(a)
 	s.SetFlash(FlashSuccess, "Your Stitch account is connected.")
 	emit(c, "onramp:account_connected", map[string]any{"stitch_account_id": a.ID, "created": false})
+	h.record(ctx, journey.Event{Kind: journey.Account, Step: journey.Connected, AccountID: a.ID})
 	return redirect(c, "/")
 }
 

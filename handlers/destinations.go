@@ -13,6 +13,7 @@ import (
 
 	"github.com/onramp/onramp/connect"
 	"github.com/onramp/onramp/forms"
+	"github.com/onramp/onramp/journey"
 	"github.com/onramp/onramp/seal"
 	"github.com/onramp/onramp/status"
 	"github.com/onramp/onramp/views"
@@ -85,7 +86,7 @@ func (h *Destinations) Show(c echo.Context) error {
 			}
 		case connect.IsNotFound(err):
 		default:
-			h.Log.Warn("destination connection check unavailable", "err", err)
+			h.Log.WarnContext(c.Request().Context(), "destination connection check unavailable", "err", err)
 		}
 		st := status.Of(in)
 		m.Status, m.StatusClass, m.Checking = st.Label, st.Tone, st.Checking
@@ -167,6 +168,7 @@ func (h *Destinations) New(c echo.Context) error {
 		return err
 	}
 	p := destForm{action: "/destination/new/" + url.PathEscape(rc.Type), heading: "Set up " + h.typeName(rc.Type), token: randomToken(18)}
+	h.record(c.Request().Context(), journey.Event{Kind: journey.Destination, Step: journey.FormShown, AccountID: acct.ID, Type: rc.Type})
 	if d != nil {
 		p.replace = h.typeName(d.Type)
 	}
@@ -259,6 +261,7 @@ func (h *Destinations) Create(c echo.Context) error {
 		_ = h.Claims.Resolve(ctx, token, created.ID.String())
 	}
 	emit(c, "onramp:destination_created", map[string]any{"destination_id": created.ID.String(), "type": created.Type})
+	h.record(ctx, journey.Event{Kind: journey.Destination, Step: journey.Created, AccountID: acct.ID, Type: created.Type, DestinationID: created.ID.String()})
 	sessionOf(c).SetFlash(FlashSuccess, h.typeName(created.Type)+" is saved. Stitch is checking the connection; the status below shows the outcome.")
 	return redirect(c, "/destination")
 }

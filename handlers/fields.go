@@ -319,7 +319,7 @@ func (h *Fields) saveDraft(c echo.Context, src *connect.Source, acct Account, st
 	}
 	// Saved: keep only what Stitch still needs to know about.
 	if err := h.Drafts.Put(ctx, key, &selection.Draft{Conflicts: d.Conflicts}); err != nil {
-		h.Log.Warn("clear draft", "err", err)
+		h.Log.WarnContext(c.Request().Context(), "clear draft", "err", err)
 	}
 	msg := selection.Plural(plan.Selected, "stream", "streams") + " selected."
 	kind := FlashSuccess
@@ -533,7 +533,7 @@ func (h *Fields) SaveStream(c echo.Context) error {
 	}
 	delete(d.Choices, st.TapStreamID)
 	if err := h.Drafts.Put(ctx, key, d); err != nil {
-		h.Log.Warn("clear draft", "err", err)
+		h.Log.WarnContext(c.Request().Context(), "clear draft", "err", err)
 	}
 	sessionOf(c).SetFlash(FlashSuccess, "Saved "+selection.Label(*st)+".")
 	return redirect(c, "/sources/"+src.ID.String()+"/fields")

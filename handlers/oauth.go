@@ -128,7 +128,7 @@ func (h *SourceOAuth) Session(c echo.Context) error {
 	}
 	tok, err := h.Sessions.CreateEphemeralSession(c.Request().Context(), acct.Token)
 	if err != nil {
-		h.Log.Warn("create ephemeral session failed", "source", src.ID.String(), "err", err)
+		h.Log.WarnContext(c.Request().Context(), "create ephemeral session failed", "source", src.ID.String(), "err", err)
 		return c.JSON(http.StatusBadGateway, map[string]string{"code": "upstream_unavailable", "message": "Stitch did not answer."})
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")

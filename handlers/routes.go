@@ -14,6 +14,7 @@ import (
 
 	"github.com/onramp/onramp/connect"
 	"github.com/onramp/onramp/forms"
+	"github.com/onramp/onramp/metrics"
 	"github.com/onramp/onramp/seal"
 	"github.com/onramp/onramp/selection"
 	"github.com/onramp/onramp/static"
@@ -45,10 +46,10 @@ type Options struct {
 	EmbedOrigins []string
 	// Launch tokens: partner API keys, how long a token lives, where it is
 	// kept, and the allowed return_url prefixes.
-	APIKeys    []string
-	LaunchTTL  time.Duration
+	APIKeys   []string
+	LaunchTTL time.Duration
 	// Now is the clock of launch token expiry; nil means time.Now.
-	Now func() time.Time
+	Now        func() time.Time
 	Launches   LaunchStore
 	ReturnURLs []string
 	// BaseURL is Onramp's public base URL (for OAuth redirect URIs).
@@ -81,6 +82,12 @@ type Options struct {
 	OAuthApps OAuthApps
 	// Drafts keeps unsaved stream selections (default: in memory).
 	Drafts selection.DraftStore
+	// Journey hears funnel steps and partner events (package journey); nil: none.
+	Journey Journey
+	// Metrics counts requests (nil: off); MetricsPage, when set, is
+	// served at /metrics (it checks its own bearer token).
+	Metrics     *metrics.Metrics
+	MetricsPage http.Handler
 }
 
 // NewRouter builds the Echo instance with every route and middleware.
@@ -115,12 +122,14 @@ func NewRouter(o Options) *echo.Echo {
 		o.Forms = forms.NewEngine(forms.EngineOptions{Logger: o.Log})
 	}
 	ui.Words = o.Forms
+	ui.Journey = o.Journey
 
 	limit, err := bytesOf(o.BodyLimit)
 	if err != nil {
 		panic(fmt.Sprintf("handlers: BodyLimit %q: %v", o.BodyLimit, err))
 	}
-	e.Pre(headAsGet()) // HEAD is answered by every GET route, without a body
+	e.Pre(o.Metrics.Middleware(e.Routes)) // requests by route pattern, method and status (first: it sees the method sent)
+	e.Pre(headAsGet())                    // HEAD is answered by every GET route, without a body
 	e.Use(
 		headRestored(),
 		requestID(),
@@ -161,6 +170,7 @@ func NewRouter(o Options) *echo.Echo {
 	e.GET("/readyz", health.Readiness)                     // Stitch API (or emulator) and Redis (when configured) reachable
 	e.GET("/static/*", echo.WrapHandler(static.Handler())) // CSS, JS and icon, content-hashed URLs
 	e.GET("/favicon.ico", ui.Favicon)                      // the icon, for browsers that ask before reading the page
+	e.GET("/metrics", serveMetrics(o.MetricsPage))         // Prometheus metrics, with ONRAMP_METRICS_TOKEN as bearer (404 when not served here)
 	e.GET("/theme.css", ui.ThemeCSS)                       // theme as CSS custom properties
 	e.GET("/", home.Show)                                  // start page: choose create/connect, or where you stand
 

@@ -16,6 +16,7 @@ import (
 	"github.com/onramp/onramp/connect"
 	"github.com/onramp/onramp/dates"
 	"github.com/onramp/onramp/forms"
+	"github.com/onramp/onramp/journey"
 	"github.com/onramp/onramp/seal"
 	"github.com/onramp/onramp/status"
 	"github.com/onramp/onramp/views"
@@ -109,6 +110,7 @@ func (h *Sources) load(c echo.Context) (*connect.Source, Account, error) {
 	if src.DeletedAt != nil {
 		return nil, acct, echo.NewHTTPError(http.StatusNotFound)
 	}
+	h.record(c.Request().Context(), journey.Progress(acct.ID, src))
 	return src, acct, nil
 }
 
@@ -224,6 +226,7 @@ func (h *Sources) New(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	h.record(c.Request().Context(), journey.Event{Kind: journey.Source, Step: journey.FormShown, AccountID: mustAccount(c).ID, Type: rc.Type})
 	dn := displayNameField(h.typeName(typ))
 	return h.renderCreate(c, http.StatusOK, rc, f, dn, randomToken(18))
 }
@@ -336,6 +339,7 @@ func (h *Sources) Create(c echo.Context) error {
 	}
 	_ = h.Claims.Resolve(ctx, token, src.ID.String()) // the source exists: go on even if the store is down
 	emit(c, "onramp:source_created", map[string]any{"source_id": src.ID.String(), "type": typ})
+	h.record(ctx, journey.Event{Kind: journey.Source, Step: journey.Created, AccountID: acct.ID, Type: typ, SourceID: src.ID.String()})
 	h.Log.Info("source created", "id", RequestID(ctx), "source", src.ID.String(), "type", typ, "step", src.ReportCard.CurrentStepType)
 	return redirect(c, StepURL(src.ID.String(), src.ReportCard.CurrentStepType))
 }
@@ -650,6 +654,7 @@ func (h *Sources) discoverStatus(ctx context.Context, acct Account, src *connect
 		return st, err
 	}
 	if chk.Status == connect.CheckFailed {
+		h.record(ctx, journey.CheckFailed(acct.ID, src, chk))
 		st.State = "failed"
 		st.Detail = checkDetail(chk)
 		st.Message = plainCheckMessage(st.Detail)

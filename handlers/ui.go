@@ -33,6 +33,8 @@ type UI struct {
 	// Words is the one source of type names and option labels, with the
 	// partner's texts (ONRAMP_TEXTS_FILE) applied.
 	Words *forms.Engine
+	// Journey hears funnel steps and partner events (nil: none).
+	Journey Journey
 }
 
 // typeName is the display name of a source or destination type.
@@ -177,7 +179,7 @@ func (u *UI) ErrorHandler(err error, c echo.Context) {
 		s.SetFlash(FlashWarning, "Your connection to Stitch has ended, so you have been signed out. Connect your Stitch account again to continue.")
 		u.Log.Info("stitch token rejected; session cleared", "id", id)
 		if err := redirect(c, "/"); err != nil {
-			u.Log.Error("redirect after 401", "err", err)
+			u.Log.ErrorContext(c.Request().Context(), "redirect after 401", "err", err)
 		}
 		return
 	case errors.Is(err, errPartnerConfig):

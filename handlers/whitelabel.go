@@ -356,7 +356,7 @@ func (h *WhiteLabelOAuth) Apply(c echo.Context) error {
 	sessionOf(c).Set(wlTicketKey, "")
 	var res ticketResult
 	if status != store.RedeemOK || json.Unmarshal(raw, &res) != nil || res.Type != src.Type {
-		h.Log.Warn("oauth ticket result replayed, expired or mismatched", "source", id, "outcome", status.String())
+		h.Log.WarnContext(c.Request().Context(), "oauth ticket result replayed, expired or mismatched", "source", id, "outcome", status.String())
 		return again("That sign-in was already used or has expired. Start again with Authorize " + name + ".")
 	}
 	_ = h.Progress.Release(ctx, k)
@@ -399,7 +399,7 @@ func (h *WhiteLabelOAuth) StartTicket(c echo.Context) error {
 	}
 	var rec ticketRecord
 	if status != store.RedeemOK || json.Unmarshal(raw, &rec) != nil {
-		h.Log.Warn("oauth ticket reused, expired or unknown", "outcome", status.String())
+		h.Log.WarnContext(c.Request().Context(), "oauth ticket reused, expired or unknown", "outcome", status.String())
 		return h.ticketDone(c, http.StatusBadRequest, false, "This sign-in link cannot be used again",
 			"Each sign-in link works once and for a few minutes. Go back to the page you came from and start the sign-in again.")
 	}
@@ -460,7 +460,7 @@ func (h *WhiteLabelOAuth) Callback(c echo.Context) error {
 	}
 	acct, signedIn := sessionOf(c).Account()
 	if !valid || !signedIn {
-		h.Log.Warn("source oauth callback with a missing, mismatched or reused state")
+		h.Log.WarnContext(c.Request().Context(), "source oauth callback with a missing, mismatched or reused state")
 		return h.fail(c, http.StatusBadRequest, hs.SourceID, "We could not finish signing in", "The sign-in link was old or already used, so we stopped for your safety. Start again from the source's sign-in step.")
 	}
 	if e := c.QueryParam("error"); e != "" {
@@ -502,7 +502,7 @@ func (h *WhiteLabelOAuth) ticketCallback(c echo.Context, state, sessionSource st
 		}
 	}
 	if !valid {
-		h.Log.Warn("source oauth callback with an unknown, expired or reused state", "outcome", status.String())
+		h.Log.WarnContext(c.Request().Context(), "source oauth callback with an unknown, expired or reused state", "outcome", status.String())
 		if sessionSource != "" {
 			sessionOf(c).Set(wlStateKey, "")
 			return h.fail(c, http.StatusBadRequest, sessionSource, "We could not finish signing in", "The sign-in link was old or already used, so we stopped for your safety. Start again from the source's sign-in step.")
@@ -556,10 +556,10 @@ func (h *WhiteLabelOAuth) exchange(ctx context.Context, typ, sourceID, code, ver
 	if err != nil {
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) && re.Response != nil && re.Response.StatusCode < 500 {
-			h.Log.Warn("oauth code exchange refused", "source", sourceID, "status", re.Response.StatusCode, "code", re.ErrorCode)
+			h.Log.WarnContext(ctx, "oauth code exchange refused", "source", sourceID, "status", re.Response.StatusCode, "code", re.ErrorCode)
 			return nil, "The sign-in did not work", "The provider did not accept the sign-in, perhaps because it took too long. Try again."
 		}
-		h.Log.Warn("oauth token endpoint unavailable", "source", sourceID, "err", redactErr(err))
+		h.Log.WarnContext(ctx, "oauth token endpoint unavailable", "source", sourceID, "err", redactErr(err))
 		return nil, "The provider is not answering", "We could not finish signing in because the provider did not answer. Nothing was saved. Try again in a moment."
 	}
 	if tok.RefreshToken == "" {

@@ -70,7 +70,7 @@
   function retry(text) {
     button.disabled = false;
     button.textContent = "Try again";
-    say(text + " You can try again.");
+    say(/try again/i.test(text) ? text : text + " You can try again.");
     emit("onramp:error", { source_id: sourceID, step: "oauth", message: text });
   }
 

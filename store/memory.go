@@ -71,12 +71,15 @@ func (m *Memory) Redeem(_ context.Context, token string) ([]byte, RedeemStatus, 
 	case l.used:
 		return nil, RedeemUsed, nil
 	}
-	l.used = true
+	payload := l.payload
+	// Only the tombstone stays: a redeemed payload (e.g. an OAuth result
+	// with a refresh token) must not outlive its one use in memory.
+	l.used, l.payload = true, nil
 	m.launches[token] = l
 	if m.now().After(l.expires) {
 		return nil, RedeemExpired, nil
 	}
-	return l.payload, RedeemOK, nil
+	return payload, RedeemOK, nil
 }
 
 // Use implements OneTime.

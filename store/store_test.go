@@ -178,3 +178,25 @@ func TestRedisOutageSaysSoAndRecovers(t *testing.T) {
 		t.Errorf("outage logged %d times in all, want once", n)
 	}
 }
+
+// A redeemed payload is forgotten at once: only its tombstone stays.
+func TestMemoryRedeemForgetsPayload(t *testing.T) {
+	t.Parallel()
+	m := &Memory{}
+	ctx := context.Background()
+	if err := m.Put(ctx, "tok", []byte("refresh-secret"), time.Now().Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if p, st, err := m.Redeem(ctx, "tok"); err != nil || st != RedeemOK || string(p) != "refresh-secret" {
+		t.Fatalf("redeem: got %q %v %v", p, st, err)
+	}
+	m.mu.Lock()
+	left := m.launches["tok"].payload
+	m.mu.Unlock()
+	if left != nil {
+		t.Errorf("payload still held after redeem: %q", left)
+	}
+	if _, st, _ := m.Redeem(ctx, "tok"); st != RedeemUsed {
+		t.Errorf("second redeem: got %v, want RedeemUsed", st)
+	}
+}

@@ -196,28 +196,28 @@ func (d *Dispatcher) deliver(ctx context.Context, j Job) {
 		return
 	}
 	if err == nil && status/100 == 2 {
-		d.cfg.Metrics.WebhookAttempt(j.Type, metrics.WebhookDelivered, took)
 		if err := d.cfg.Queue.Ack(bg, j.ID); err != nil {
-			d.cfg.Metrics.StoreError("webhook_ack")
+			d.cfg.Metrics.StoreError("webhook_ack") // delivered again after the lease: receivers deduplicate by id
 		}
+		d.cfg.Metrics.WebhookAttempt(j.Type, metrics.WebhookDelivered, took)
 		return
 	}
 	j.Attempts++
 	wait := d.backoff(j.Attempts)
 	due := d.cfg.Now().Add(wait)
 	if due.Sub(j.CreatedAt) > d.cfg.MaxAge {
-		d.cfg.Metrics.WebhookAttempt(j.Type, metrics.WebhookGaveUp, took)
 		d.cfg.Log.Error("webhook dropped after retrying for its whole lifetime", "event", j.ID, "type", j.Type, "attempts", j.Attempts, "status", status, "err", errText(err))
 		if err := d.cfg.Queue.Ack(bg, j.ID); err != nil {
 			d.cfg.Metrics.StoreError("webhook_ack")
 		}
+		d.cfg.Metrics.WebhookAttempt(j.Type, metrics.WebhookGaveUp, took)
 		return
 	}
-	d.cfg.Metrics.WebhookAttempt(j.Type, metrics.WebhookFailed, took)
 	d.cfg.Log.Warn("webhook delivery failed, will retry", "event", j.ID, "type", j.Type, "attempt", j.Attempts, "status", status, "wait", wait, "err", errText(err))
 	if err := d.cfg.Queue.Retry(bg, j, due); err != nil {
 		d.cfg.Metrics.StoreError("webhook_retry") // the lease ends and the job comes back anyway
 	}
+	d.cfg.Metrics.WebhookAttempt(j.Type, metrics.WebhookFailed, took)
 }
 
 func errText(err error) string {
@@ -266,3 +266,6 @@ func (d *Dispatcher) backoff(n int) time.Duration {
 	}
 	return half + rand.N(half+1)
 }
+
+// Queue is where the dispatcher keeps undelivered events.
+func (d *Dispatcher) Queue() Queue { return d.cfg.Queue }
