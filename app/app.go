@@ -76,14 +76,10 @@ func New(cfg Config, listenAddr string, log *slog.Logger) (*App, error) {
 		emu = http.StripPrefix(EmulatorPrefix, srv)
 	}
 
-	// Stream selection fetches several stream schemas at once: keep enough
-	// idle connections to Stitch for that (the default keeps two).
-	hc := &http.Client{}
-	if t, ok := http.DefaultTransport.(*http.Transport); ok {
-		t = t.Clone()
-		t.MaxIdleConnsPerHost = 16
-		hc.Transport = t
-	}
+	// Pages call Stitch in parallel, and many pages run at once: the
+	// client's transport keeps a keep-alive pool sized for that and speaks
+	// HTTP/2 where Stitch offers it (connect.NewTransport).
+	hc := &http.Client{Transport: connect.NewTransport()}
 	hc.Transport = a.observedTransport(hc.Transport, cfg.StitchAPIURL)
 	a.Client = connect.New(
 		connect.WithHTTPClient(hc),
@@ -124,6 +120,9 @@ func New(cfg Config, listenAddr string, log *slog.Logger) (*App, error) {
 		stores, storeReady = rs, rs.Ping
 	}
 	stores = a.Metrics.Store(stores) // store errors and launch token outcomes counted
+	if storeReady != nil {
+		storeReady = stores.Ping // failed readiness pings count too
+	}
 	rec, err := a.observability(cfg, log)
 	if err != nil {
 		return nil, err
@@ -297,6 +296,9 @@ func Run(ctx context.Context, getenv func(string) string, stderr io.Writer, read
 		mln, err := net.Listen("tcp", cfg.MetricsAddr)
 		if err != nil {
 			ln.Close()
+			if demoLn != nil {
+				demoLn.Close()
+			}
 			return fmt.Errorf("listen on %s (ONRAMP_METRICS_ADDR): %w", cfg.MetricsAddr, err)
 		}
 		a.serveMetrics(ctx, mln)

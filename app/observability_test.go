@@ -475,7 +475,9 @@ func TestMetricsOnTheirOwnListener(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan *App, 1)
 	done := make(chan error, 1)
-	go func() { done <- Run(ctx, func(k string) string { return env[k] }, io.Discard, func(a *App) { ready <- a }) }()
+	go func() {
+		done <- Run(ctx, func(k string) string { return env[k] }, io.Discard, func(a *App) { ready <- a })
+	}()
 	t.Cleanup(func() { cancel(); <-done })
 	var a *App
 	select {
@@ -511,19 +513,19 @@ func TestMetricsOnTheirOwnListener(t *testing.T) {
 	}
 }
 
-// syncBuffer is a log sink safe for the server's goroutines.
-type syncBuffer struct {
+// jsonLogSink collects JSON log lines, safe for the server's goroutines.
+type jsonLogSink struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
+func (s *jsonLogSink) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.Write(p)
 }
 
-func (s *syncBuffer) lines(tb testing.TB) []map[string]any {
+func (s *jsonLogSink) lines(tb testing.TB) []map[string]any {
 	tb.Helper()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -544,7 +546,7 @@ func (s *syncBuffer) lines(tb testing.TB) []map[string]any {
 // Connect client's retry line of a request carry that request's id, like
 // its access line; the retry is counted.
 func TestLogLinesCarryTheRequestID(t *testing.T) {
-	var logs syncBuffer
+	var logs jsonLogSink
 	ts := mustStartWith(t, observedEnv(nil, map[string]string{"ONRAMP_LOG_FORMAT": "json"}), &logs, nil)
 	email := "logs@example.com"
 	ts.signUp(t, email)
@@ -560,7 +562,7 @@ func TestLogLinesCarryTheRequestID(t *testing.T) {
 		}
 		resp.Body.Close()
 	}
-	send("/sources", "req-retry-1")                             // Stitch answers 503 once: the client retries
+	send("/sources", "req-retry-1")                              // Stitch answers 503 once: the client retries
 	send("/oauth/stitch/callback?state=forged", "req-handler-2") // the handler warns about the state
 	eventually(t, "the log lines", func() bool { return len(logs.lines(t)) > 3 })
 
@@ -645,5 +647,53 @@ func TestWebhooksSurviveTheReplicaThatQueuedThem(t *testing.T) {
 		if h.event.ID != first.ID || h.verify != nil {
 			t.Errorf("got event %s (signature %v), want only %s, signed", h.event.ID, h.verify, first.ID)
 		}
+	}
+}
+
+func TestObservabilityConfig(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name string
+		env  map[string]string
+		want string // "" = valid
+	}{
+		{"webhooks", map[string]string{"ONRAMP_WEBHOOK_URL": "https://partner.example.com/hooks", "ONRAMP_WEBHOOK_SECRET": testWebhookSecret}, ""},
+		{"webhook without secret", map[string]string{"ONRAMP_WEBHOOK_URL": "https://partner.example.com/hooks"}, "ONRAMP_WEBHOOK_SECRET"},
+		{"short secret", map[string]string{"ONRAMP_WEBHOOK_URL": "https://partner.example.com/hooks", "ONRAMP_WEBHOOK_SECRET": "short"}, "ONRAMP_WEBHOOK_SECRET"},
+		{"secret without URL", map[string]string{"ONRAMP_WEBHOOK_SECRET": testWebhookSecret}, "ONRAMP_WEBHOOK_URL"},
+		{"bad webhook URL", map[string]string{"ONRAMP_WEBHOOK_URL": "partner.example.com", "ONRAMP_WEBHOOK_SECRET": testWebhookSecret}, "ONRAMP_WEBHOOK_URL"},
+		{"metrics address", map[string]string{"ONRAMP_METRICS_ADDR": "127.0.0.1:9100"}, ""},
+		{"bad metrics address", map[string]string{"ONRAMP_METRICS_ADDR": "9100"}, "ONRAMP_METRICS_ADDR"},
+		{"short metrics token", map[string]string{"ONRAMP_METRICS_TOKEN": "abc"}, "ONRAMP_METRICS_TOKEN"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg, err := LoadConfig(func(k string) string { return c.env[k] })
+			switch {
+			case c.want == "" && err != nil:
+				t.Fatalf("got %v, want a valid configuration", err)
+			case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+				t.Fatalf("got %v, want an error naming %s", err, c.want)
+			}
+			if c.want == "" && cfg.MetricsServed() {
+				t.Error("metrics served on the main port without a token")
+			}
+		})
+	}
+}
+
+func TestConnectingAnAccountCountsAndNotifies(t *testing.T) {
+	p := mustPartner(t)
+	ts := mustStartWith(t, observedEnv(p, nil), io.Discard, fastWebhooks)
+	cb := ts.connectFlow(t, "connect-funnel@example.com", "approve")
+	mustFunnel(t, ts, "consent page", map[string]float64{"account//connect_started": 1})
+	resp, err := ts.Client.Get(cb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	mustFunnel(t, ts, "connected", map[string]float64{"account//connect_started": 1, "account//connected": 1})
+	eventually(t, "account.connected", func() bool { return p.delivered()[webhook.AccountConnected] == 1 })
+	if h := p.hooks()[0]; h.event.AccountID != ts.accountIDFromSession(t) || h.verify != nil {
+		t.Errorf("got %+v (signature %v), want the connected account, signed", h.event, h.verify)
 	}
 }

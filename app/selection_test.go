@@ -361,9 +361,7 @@ func TestSaaSTickSelectsEveryNonConflictingColumn(t *testing.T) {
 // saves exactly them.
 func TestFailuresOnTheSavePathKeepEveryTick(t *testing.T) {
 	ts := mustStart(t, map[string]string{"ONRAMP_API_TIMEOUT": "300ms"})
-	csrf, id := ts.mySQLAtFields(t, "faults@example.com", "shop")
-	_, body := ts.get(t, "/sources/"+id+"/fields")
-	shown := streamIDs(t, body)
+	csrf := ts.signUp(t, "faults@example.com")
 	cases := []struct {
 		name string
 		rule emulator.FaultRule
@@ -380,10 +378,15 @@ func TestFailuresOnTheSavePathKeepEveryTick(t *testing.T) {
 	ticks := [][]string{{"shop-customers", "shop-orders"}, {"shop-products"}, {"shop-order_items", "shop-customers"}}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			// A fresh source each time: nothing of it is cached yet.
+			id, resp := ts.createMySQL(t, csrf, func(v url.Values) { v.Set("display_name", "Shop "+strconv.Itoa(i)) })
+			ts.follow(t, resp)
+			_, body := ts.get(t, "/sources/"+id+"/fields")
+			shown := streamIDs(t, body)
 			want := ticks[i%len(ticks)]
 			ts.App.Emulator.SetFaults(emulator.Faults{Rules: []emulator.FaultRule{c.rule}})
 			start := time.Now()
-			resp, body := ts.post(t, "/sources/"+id+"/fields", saveForm(csrf, shown, want))
+			resp, body = ts.post(t, "/sources/"+id+"/fields", saveForm(csrf, shown, want))
 			ts.App.Emulator.SetFaults(emulator.Faults{})
 			if resp.StatusCode != c.want {
 				t.Fatalf("got %d, want %d\n%s", resp.StatusCode, c.want, body)

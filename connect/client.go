@@ -137,13 +137,41 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
+// DefaultMaxIdleConnsPerHost is how many idle keep-alive connections the
+// transport of NewTransport keeps to the Connect API. Onramp calls one host,
+// from every page it serves at once, and a page may make several calls in
+// parallel (the sources list reads each source's last check; stream
+// selection fetches several schemas): a pool smaller than that parallelism
+// closes connections after each burst and opens (TLS handshakes) new ones
+// on the next, as Go's default of two per host does.
+const DefaultMaxIdleConnsPerHost = 128
+
+// NewTransport returns the HTTP transport a Client uses by default: a clone
+// of http.DefaultTransport (its proxy settings and its dial, TLS handshake,
+// idle and Expect-Continue timeouts) with a keep-alive pool sized for
+// Onramp's concurrency (DefaultMaxIdleConnsPerHost) and HTTP/2 attempted
+// whenever the server offers it over TLS (many parallel calls then share
+// one connection). Wrap it, don't replace it, to observe calls.
+func NewTransport() *http.Transport {
+	var t *http.Transport
+	if dt, ok := http.DefaultTransport.(*http.Transport); ok {
+		t = dt.Clone()
+	} else {
+		t = &http.Transport{Proxy: http.ProxyFromEnvironment, TLSHandshakeTimeout: 10 * time.Second, IdleConnTimeout: 90 * time.Second}
+	}
+	t.ForceAttemptHTTP2 = true
+	t.MaxIdleConnsPerHost = DefaultMaxIdleConnsPerHost
+	t.MaxIdleConns = max(t.MaxIdleConns, 2*DefaultMaxIdleConnsPerHost)
+	return t
+}
+
 // New returns a Client configured by opts.
 func New(opts ...Option) *Client {
 	base, err := parseBaseURL(DefaultBaseURL)
 	c := &Client{
 		baseURL:          base,
 		baseErr:          err,
-		httpClient:       &http.Client{},
+		httpClient:       &http.Client{Transport: NewTransport()},
 		timeout:          DefaultTimeout,
 		userAgent:        DefaultUserAgent,
 		maxResponseBytes: DefaultMaxResponseBytes,

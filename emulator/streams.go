@@ -249,9 +249,9 @@ type streamSchemaJSON struct {
 // listStreams answers GET /v4/sources/{id}/streams ([] before discovery).
 func (s *Server) listStreams(w http.ResponseWriter, r *http.Request, acct int64) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	src := s.pathSource(r, acct)
 	if src == nil {
+		s.mu.Unlock()
 		writeString(w, http.StatusBadRequest, "invalid stream-id: "+r.PathValue("id"))
 		return
 	}
@@ -259,24 +259,33 @@ func (s *Server) listStreams(w http.ResponseWriter, r *http.Request, acct int64)
 	for _, st := range src.streams {
 		out = append(out, streamJSON{StreamID: st.id, TapStreamID: st.tap, StreamName: st.def.StreamName, Selected: st.selected, Metadata: streamMeta(st, true)})
 	}
+	s.mu.Unlock()
+	// Encoded outside the lock: the answer holds copies only.
 	writeJSON(w, http.StatusOK, out)
 }
 
 // getStreamSchema answers GET /v4/sources/{id}/streams/{stream}.
 func (s *Server) getStreamSchema(w http.ResponseWriter, r *http.Request, acct int64) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	src := s.pathSource(r, acct)
-	if src == nil {
-		writeString(w, http.StatusBadRequest, "invalid stream-id: "+r.PathValue("stream"))
-		return
+	var st *stream
+	if src != nil {
+		sid, _ := strconv.ParseInt(r.PathValue("stream"), 10, 64)
+		st = src.byID[sid]
 	}
-	sid, _ := strconv.ParseInt(r.PathValue("stream"), 10, 64)
-	st := src.byID[sid]
 	if st == nil {
+		s.mu.Unlock()
 		writeString(w, http.StatusBadRequest, "invalid stream-id: "+r.PathValue("stream"))
 		return
 	}
+	out := schemaOf(st)
+	s.mu.Unlock()
+	// Encoded outside the lock: the answer holds encoded copies only.
+	writeJSON(w, http.StatusOK, out)
+}
+
+// schemaOf builds the Stream Schema object of a stream (under the lock).
+func schemaOf(st *stream) streamSchemaRaw {
 	out := streamSchemaRaw{Schema: streamSchemaText(st.def), NonDiscoverable: nonDiscoverable}
 	sm, _ := json.Marshal(streamMeta(st, false))
 	out.Metadata = append(out.Metadata, metadataRaw{Breadcrumb: []string{}, Metadata: sm})
@@ -284,7 +293,7 @@ func (s *Server) getStreamSchema(w http.ResponseWriter, r *http.Request, acct in
 		f := &st.def.Fields[i]
 		out.Metadata = append(out.Metadata, metadataRaw{Breadcrumb: []string{"properties", f.Name}, Metadata: fieldMetaJSON(st, f)})
 	}
-	writeJSON(w, http.StatusOK, out)
+	return out
 }
 
 // streamSchemaRaw is a Stream Schema object whose metadata is already encoded.

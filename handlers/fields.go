@@ -36,8 +36,9 @@ const schemaConcurrency = 8
 // filtering and errors. The rules are in package selection.
 type Fields struct {
 	*Sources
-	Drafts selection.DraftStore
-	cache  streamCache
+	Drafts  selection.DraftStore
+	cache   streamCache
+	schemaC schemaCache
 }
 
 const draftSessionKey = "fd"
@@ -147,9 +148,23 @@ func fieldSelectionAllowed(src *connect.Source) bool {
 // stops the others.
 func (h *Fields) schemas(ctx context.Context, acct Account, srcID connect.Int, streams []connect.Stream) (map[string]*selection.Schema, error) {
 	out := make(map[string]*selection.Schema, len(streams))
+	key := streamCacheKey(acct.Token, srcID)
+	missing := streams[:0:0]
+	for _, s := range streams {
+		// Cached schemas serve their static parts (columns, inclusion,
+		// defaults, exclusions); where columns conflict, the current
+		// selection matters, so those are read again.
+		if sc, ok := h.schemaC.get(key, s.TapStreamID); ok && !sc.HasExclusions() {
+			out[s.TapStreamID] = sc
+		} else {
+			missing = append(missing, s)
+		}
+	}
+	streams = missing
 	if len(streams) == 0 {
 		return out, nil
 	}
+	defer func() { h.schemaC.put(key, out) }()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
@@ -281,6 +296,9 @@ func (h *Fields) Save(c echo.Context) error {
 	case selection.ActionSelectAll:
 		m := h.listPage(c, src, acct, streams, d, f.Query, nil, nil)
 		m.ConfirmSelectAll = m.List.SelectAll.Offered
+		if m.ConfirmSelectAll {
+			h.prefetch(acct, id, selection.SelectAllCandidates(streams, d, f.Query))
+		}
 		return render(c, http.StatusOK, views.Fields(m))
 	case selection.ActionSelectAllDone:
 		selection.SelectAllMatching(streams, d, f.Query)
@@ -314,6 +332,7 @@ func (h *Fields) saveDraft(c echo.Context, src *connect.Source, acct Account, st
 	}
 	for _, chunk := range selection.Chunks(plan.Updates, metadataChunkStreams, metadataChunkEntries) {
 		if err := h.API.UpdateStreamMetadata(ctx, acct.Token, src.ID, chunk); err != nil {
+			h.schemaC.drop(streamCacheKey(acct.Token, src.ID)) // columns may have changed
 			return h.saveFailed(c, src.ID, src, streams, d, form, f, err)
 		}
 	}
@@ -641,3 +660,102 @@ func (h *Fields) listStreams(ctx context.Context, acct Account, id connect.Int, 
 
 // changed forgets the cached streams of a source whose metadata was sent.
 func (h *Fields) changed(acct Account, id connect.Int) { h.cache.drop(streamCacheKey(acct.Token, id)) }
+
+// schemaCacheTTL is how long fetched stream schemas are reused for their
+// static parts. A re-discovery can change columns: a refused update drops them.
+const schemaCacheTTL = 5 * time.Minute
+
+// schemaCache keeps parsed stream schemas by token and source.
+type schemaCache struct {
+	mu       sync.Mutex
+	sources  map[string]*cachedSchemas
+	inflight map[string]bool
+}
+
+type cachedSchemas struct {
+	at      time.Time
+	schemas map[string]*selection.Schema
+}
+
+func (c *schemaCache) get(key, tap string) (*selection.Schema, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.sources[key]
+	if e == nil || time.Since(e.at) > schemaCacheTTL {
+		return nil, false
+	}
+	sc, ok := e.schemas[tap]
+	return sc, ok
+}
+
+func (c *schemaCache) put(key string, schemas map[string]*selection.Schema) {
+	if len(schemas) == 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sources == nil {
+		c.sources = map[string]*cachedSchemas{}
+	}
+	e := c.sources[key]
+	if e == nil || time.Since(e.at) > schemaCacheTTL {
+		if len(c.sources) >= streamCacheMax {
+			for k := range c.sources {
+				delete(c.sources, k)
+				break
+			}
+		}
+		e = &cachedSchemas{at: time.Now(), schemas: map[string]*selection.Schema{}}
+		c.sources[key] = e
+	}
+	for tap, sc := range schemas {
+		e.schemas[tap] = sc
+	}
+}
+
+func (c *schemaCache) drop(key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.sources, key)
+}
+
+// begin marks a prefetch of key as running; false when one already is.
+func (c *schemaCache) begin(key string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.inflight[key] {
+		return false
+	}
+	if c.inflight == nil {
+		c.inflight = map[string]bool{}
+	}
+	c.inflight[key] = true
+	return true
+}
+
+func (c *schemaCache) end(key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.inflight, key)
+}
+
+// prefetchTimeout bounds a prefetch of schemas.
+const prefetchTimeout = time.Minute
+
+// prefetch reads the schemas Select all will need while the user reads its
+// confirmation, so confirming does not wait for thousands of requests.
+// Errors are ignored: the save reads whatever is missing.
+func (h *Fields) prefetch(acct Account, id connect.Int, streams []connect.Stream) {
+	key := streamCacheKey(acct.Token, id)
+	if len(streams) == 0 || !h.schemaC.begin(key) {
+		return
+	}
+	go func() {
+		defer h.schemaC.end(key)
+		ctx, cancel := context.WithTimeout(context.Background(), prefetchTimeout)
+		defer cancel()
+		if _, err := h.schemas(ctx, acct, id, streams); err != nil {
+			h.Log.Debug("prefetch stream schemas", "err", err)
+		}
+	}()
+}

@@ -74,18 +74,22 @@ func accessLog(log *slog.Logger) echo.MiddlewareFunc {
 			if req.URL.Path == "/healthz" || req.URL.Path == "/readyz" || strings.HasPrefix(req.URL.Path, "/static/") || req.URL.Path == "/favicon.ico" {
 				level = slog.LevelDebug
 			}
-			attrs := []slog.Attr{
+			if !log.Enabled(req.Context(), level) {
+				return nil
+			}
+			r := slog.NewRecord(time.Now(), level, "request", 0)
+			r.AddAttrs(
 				slog.String("id", RequestID(req.Context())),
 				slog.String("method", methodOf(c)),
 				slog.String("path", logPath(c)),
 				slog.Int("status", status),
 				slog.Int64("bytes", c.Response().Size),
 				slog.Duration("took", time.Since(start)),
-			}
+			)
 			if aborted {
-				attrs = append(attrs, slog.Bool("client_aborted", true))
+				r.AddAttrs(slog.Bool("client_aborted", true))
 			}
-			log.LogAttrs(req.Context(), level, "request", attrs...)
+			_ = log.Handler().Handle(req.Context(), r)
 			return nil
 		}
 	}
@@ -334,15 +338,27 @@ func securityHeaders(o SecurityOptions) echo.MiddlewareFunc {
 		"base-uri 'none'",
 		"object-src 'none'",
 	}, "; ")
+	// The same values go out on every response: built once, and shared
+	// (their len == cap, so a later Header.Add copies instead of writing
+	// into them).
+	fixed := [][2]string{
+		{"Content-Security-Policy", csp},
+		{"X-Content-Type-Options", "nosniff"},
+		{"Referrer-Policy", "strict-origin-when-cross-origin"},
+		{"Cross-Origin-Opener-Policy", "same-origin-allow-popups"},
+	}
+	if len(o.FrameAncestors) == 0 {
+		fixed = append(fixed, [2]string{"X-Frame-Options", "SAMEORIGIN"})
+	}
+	values := make([][]string, len(fixed))
+	for i, kv := range fixed {
+		values[i] = []string{kv[1]}
+	}
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			h := c.Response().Header()
-			h.Set("Content-Security-Policy", csp)
-			h.Set("X-Content-Type-Options", "nosniff")
-			h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-			h.Set("Cross-Origin-Opener-Policy", "same-origin-allow-popups")
-			if len(o.FrameAncestors) == 0 {
-				h.Set("X-Frame-Options", "SAMEORIGIN")
+			for i, kv := range fixed {
+				h[kv[0]] = values[i]
 			}
 			return next(c)
 		}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -8,7 +9,11 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
+	"sync"
+	"time"
 
+	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
 )
@@ -40,57 +45,267 @@ type SessionOptions struct {
 	Embedded bool
 	// MaxAge in seconds; 0 = 12 hours.
 	MaxAge int
+	// CacheSize bounds how many opened cookies are remembered; 0 = 4096.
+	CacheSize int
 }
 
-// NewSessionStore builds the authenticated and encrypted cookie store.
-func NewSessionStore(o SessionOptions) *sessions.CookieStore {
-	store := sessions.NewCookieStore(o.Keys...)
+// SessionStore keeps the session in an authenticated and encrypted cookie
+// (gorilla/securecookie: HMAC-SHA256, AES; gob inside, as
+// sessions.CookieStore writes it). Opening a cookie costs tens of
+// microseconds and hundreds of allocations, and a browser sends the same
+// cookie on every request until the session changes, so the values of each
+// cookie opened recently are remembered under its exact value: a request
+// with a remembered cookie skips the MAC check and decryption it already
+// passed, and expires when the cookie's signed timestamp does. Only a
+// changed session is written back.
+type SessionStore struct {
+	codecs  []securecookie.Codec // the first pair seals; every pair opens
+	options sessions.Options
+	maxAge  int64
+	cache   sessionCache
+	now     func() time.Time
+}
+
+var _ sessions.Store = (*SessionStore)(nil)
+
+// NewSessionStore builds the cookie store.
+func NewSessionStore(o SessionOptions) *SessionStore {
 	maxAge := o.MaxAge
 	if maxAge == 0 {
 		maxAge = 12 * 60 * 60
 	}
-	store.MaxAge(maxAge)
-	store.Options = &sessions.Options{
-		Path:     "/",
-		MaxAge:   maxAge,
-		HttpOnly: true,
-		Secure:   o.Secure || o.Embedded,
-		SameSite: http.SameSiteLaxMode,
+	codecs := securecookie.CodecsFromPairs(o.Keys...)
+	for _, c := range codecs {
+		if sc, ok := c.(*securecookie.SecureCookie); ok {
+			sc.MaxAge(maxAge)
+		}
+	}
+	st := &SessionStore{
+		codecs: codecs,
+		options: sessions.Options{
+			Path:     "/",
+			MaxAge:   maxAge,
+			HttpOnly: true,
+			Secure:   o.Secure || o.Embedded,
+			SameSite: http.SameSiteLaxMode,
+		},
+		maxAge: int64(maxAge),
+		now:    time.Now,
 	}
 	if o.Embedded {
-		store.Options.SameSite = http.SameSiteNoneMode
-		store.Options.Partitioned = true
+		st.options.SameSite = http.SameSiteNoneMode
+		st.options.Partitioned = true
 	}
-	return store
+	st.cache.limit = o.CacheSize
+	if st.cache.limit <= 0 {
+		st.cache.limit = 4096
+	}
+	return st
+}
+
+// load returns the values of the request's session cookie. A missing
+// cookie is an empty session; a bad, stale or tampered one is an empty
+// session and an error. The map may be shared: copy it before writing.
+// resign is true when an older key pair opened it (rotation).
+func (st *SessionStore) load(r *http.Request) (vals map[string]string, resign bool, err error) {
+	value := cookieValue(r.Header["Cookie"], SessionName)
+	if value == "" {
+		return nil, false, nil
+	}
+	now := st.now().Unix()
+	if vals, ok := st.cache.get(value, now); ok {
+		return vals, false, nil
+	}
+	raw := map[any]any{}
+	var first error
+	opened := -1
+	for i, c := range st.codecs {
+		if err := c.Decode(SessionName, value, &raw); err == nil {
+			opened = i
+			break
+		} else if first == nil {
+			first = err
+		}
+	}
+	if opened < 0 {
+		return nil, false, first
+	}
+	vals = make(map[string]string, len(raw))
+	for k, v := range raw {
+		ks, ok1 := k.(string)
+		vs, ok2 := v.(string)
+		if ok1 && ok2 { // Onramp only ever stores strings
+			vals[ks] = vs
+		}
+	}
+	if opened > 0 {
+		return vals, true, nil // not remembered: rewritten with the current key
+	}
+	if signed, ok := cookieTime(value); ok {
+		st.cache.put(strings.Clone(value), cachedSession{vals: vals, expires: signed + st.maxAge})
+	}
+	return vals, false, nil
+}
+
+// save seals vals into the cookie and remembers them under the new value,
+// which the browser sends next.
+func (st *SessionStore) save(w http.ResponseWriter, vals map[string]string) error {
+	raw := make(map[any]any, len(vals))
+	for k, v := range vals {
+		raw[k] = v
+	}
+	value, err := securecookie.EncodeMulti(SessionName, raw, st.codecs[:1]...)
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, sessions.NewCookie(SessionName, value, &st.options))
+	st.cache.put(value, cachedSession{vals: vals, expires: st.now().Unix() + st.maxAge})
+	return nil
+}
+
+// Get implements sessions.Store, for code written against gorilla/sessions.
+func (st *SessionStore) Get(r *http.Request, name string) (*sessions.Session, error) {
+	return st.New(r, name)
+}
+
+// New implements sessions.Store.
+func (st *SessionStore) New(r *http.Request, name string) (*sessions.Session, error) {
+	s := sessions.NewSession(st, name)
+	opts := st.options
+	s.Options, s.IsNew = &opts, true
+	vals, _, err := st.load(r)
+	for k, v := range vals {
+		s.Values[k] = v
+	}
+	s.IsNew = vals == nil
+	return s, err
+}
+
+// Save implements sessions.Store.
+func (st *SessionStore) Save(_ *http.Request, w http.ResponseWriter, s *sessions.Session) error {
+	vals := make(map[string]string, len(s.Values))
+	for k, v := range s.Values {
+		if ks, ok := k.(string); ok {
+			if vs, ok := v.(string); ok {
+				vals[ks] = vs
+			}
+		}
+	}
+	return st.save(w, vals)
+}
+
+// cookieValue finds the value of cookie name in Cookie headers, without
+// parsing the others (r.Cookie allocates every cookie of the request).
+func cookieValue(headers []string, name string) string {
+	for _, h := range headers {
+		for h != "" {
+			var part string
+			part, h, _ = strings.Cut(h, ";")
+			part = strings.TrimSpace(part)
+			if v, ok := strings.CutPrefix(part, name); ok && strings.HasPrefix(v, "=") {
+				v = v[1:]
+				if len(v) > 1 && v[0] == '"' && v[len(v)-1] == '"' {
+					v = v[1 : len(v)-1]
+				}
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+// cookieTime is the signed timestamp of a securecookie value, which is
+// base64("date|value|mac"); call it only on a value a codec accepted.
+func cookieTime(value string) (int64, bool) {
+	b, err := base64.URLEncoding.DecodeString(value)
+	if err != nil {
+		return 0, false
+	}
+	date, _, ok := bytes.Cut(b, []byte("|"))
+	if !ok {
+		return 0, false
+	}
+	t, err := strconv.ParseInt(string(date), 10, 64)
+	return t, err == nil
+}
+
+// sessionCache remembers opened cookies in two generations: when the
+// current one is full it becomes the previous one and the oldest is
+// dropped; a hit in the previous one moves back. At most 2×limit entries.
+type sessionCache struct {
+	mu        sync.Mutex
+	cur, prev map[string]cachedSession
+	limit     int
+}
+
+type cachedSession struct {
+	vals    map[string]string // never written once remembered
+	expires int64             // unix seconds: signed timestamp + max age
+}
+
+func (c *sessionCache) get(value string, now int64) (map[string]string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.cur[value]
+	if !ok {
+		if e, ok = c.prev[value]; ok {
+			delete(c.prev, value)
+			c.putLocked(value, e)
+		}
+	}
+	if !ok || now > e.expires {
+		return nil, false
+	}
+	return e.vals, true
+}
+
+func (c *sessionCache) put(value string, e cachedSession) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.putLocked(value, e)
+}
+
+func (c *sessionCache) putLocked(value string, e cachedSession) {
+	if c.cur == nil || len(c.cur) >= c.limit {
+		c.prev, c.cur = c.cur, make(map[string]cachedSession, min(c.limit, 256))
+	}
+	c.cur[value] = e
 }
 
 // Session is the request's view of the session cookie. Changes are written
 // once, just before the response headers go out.
 type Session struct {
-	s     *sessions.Session
+	vals  map[string]string
+	owned bool // vals is this request's own map (else shared with the store's memory)
 	dirty bool
 }
 
 type sessionCtxKey struct{}
 
 // sessionMiddleware loads the session (a bad or stale cookie gives a fresh
-// session, never an error page) and saves it before the response is written.
+// session, never an error page) and saves it, when it changed, before the
+// response is written. store must come from NewSessionStore.
 func sessionMiddleware(store sessions.Store, log *slog.Logger) echo.MiddlewareFunc {
+	st, ok := store.(*SessionStore)
+	if !ok {
+		panic(fmt.Sprintf("handlers: Options.Sessions is a %T; build it with NewSessionStore", store))
+	}
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			s, err := store.Get(c.Request(), SessionName)
+			vals, resign, err := st.load(c.Request())
 			if err != nil {
 				log.Debug("session cookie rejected; starting a new session", "err", err)
 			}
-			sess := &Session{s: s, dirty: err != nil}
+			sess := &Session{vals: vals, dirty: err != nil || resign}
 			c.Set("session", sess)
 			c.Response().Before(func() {
 				if !sess.dirty {
 					return
 				}
-				if err := sess.s.Save(c.Request(), c.Response().Writer); err != nil {
+				if err := st.save(c.Response().Writer, sess.writable()); err != nil {
 					log.Error("save session", "err", err)
 				}
+				sess.owned = false // now remembered by the store: copy before any later write
 			})
 			return next(c)
 		}
@@ -103,22 +318,34 @@ func sessionOf(c echo.Context) *Session {
 		return s
 	}
 	// Outside the middleware (should not happen): an empty, unsaved session.
-	return &Session{s: sessions.NewSession(nil, SessionName)}
+	return &Session{}
 }
 
-func (s *Session) str(key string) string {
-	v, _ := s.s.Values[key].(string)
-	return v
+// writable returns the session's own map, copying a shared one first.
+func (s *Session) writable() map[string]string {
+	if !s.owned {
+		m := make(map[string]string, len(s.vals)+2)
+		for k, v := range s.vals {
+			m[k] = v
+		}
+		s.vals, s.owned = m, true
+	}
+	return s.vals
 }
 
-func (s *Session) set(key string, v any) {
-	s.s.Values[key] = v
+func (s *Session) str(key string) string { return s.vals[key] }
+
+func (s *Session) set(key, v string) {
+	if cur, ok := s.vals[key]; ok && cur == v {
+		return
+	}
+	s.writable()[key] = v
 	s.dirty = true
 }
 
 func (s *Session) del(key string) {
-	if _, ok := s.s.Values[key]; ok {
-		delete(s.s.Values, key)
+	if _, ok := s.vals[key]; ok {
+		delete(s.writable(), key)
 		s.dirty = true
 	}
 }
@@ -153,13 +380,10 @@ func (s *Session) SetAccount(a Account) {
 // another tab can still post.
 func (s *Session) Clear() {
 	csrf := s.str(keyCSRF)
-	for k := range s.s.Values {
-		delete(s.s.Values, k)
-	}
+	s.vals, s.owned, s.dirty = map[string]string{}, true, true
 	if csrf != "" {
-		s.s.Values[keyCSRF] = csrf
+		s.vals[keyCSRF] = csrf
 	}
-	s.dirty = true
 }
 
 // CSRFToken returns the session's CSRF token, creating one when needed.

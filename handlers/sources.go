@@ -715,6 +715,7 @@ func (h *Sources) Done(c echo.Context) error {
 	st := sourceStatus(src, chk)
 	m.Status, m.StatusClass, m.Checking = st.Label, st.Tone, st.Checking
 	if chk != nil && chk.Status == connect.CheckFailed {
+		h.record(c.Request().Context(), journey.CheckFailed(acct.ID, src, chk))
 		m.ProblemDetail = checkDetail(chk)
 		m.Problem = plainCheckMessage(m.ProblemDetail)
 	}

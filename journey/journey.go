@@ -101,7 +101,8 @@ type Recorder struct {
 	Log     *slog.Logger
 	Now     func() time.Time
 
-	once sync.Once
+	once  sync.Once
+	local *MemorySeen // what this replica already knows was counted (saves Redis round trips)
 }
 
 // rule says how a step counts.
@@ -156,7 +157,7 @@ func (r *Recorder) progress(ctx context.Context, e Event) {
 	if e.Card == nil || e.SourceID == "" {
 		return
 	}
-	if ok, err := r.seen().Has(ctx, key(Source, Created, e.SourceID, "")); err != nil || !ok {
+	if ok, err := r.has(ctx, key(Source, Created, e.SourceID, "")); err != nil || !ok {
 		if err != nil {
 			r.failed(ctx, err)
 		}
@@ -183,7 +184,7 @@ func (r *Recorder) step(ctx context.Context, e Event) {
 	}
 	subject := e.subject()
 	if ru.once {
-		first, err := r.seen().First(ctx, key(e.Kind, e.Step, subject, e.Occurrence))
+		first, err := r.first(ctx, key(e.Kind, e.Step, subject, e.Occurrence))
 		if err != nil {
 			r.failed(ctx, err)
 			first = true // better twice (the webhook keeps its id) than never
@@ -210,6 +211,7 @@ func (r *Recorder) step(ctx context.Context, e Event) {
 	case Destination:
 		ev.Data = webhook.Data{DestinationID: e.DestinationID, DestinationType: e.Type}
 	}
+	ev.ID = webhook.NewID()
 	if ru.once { // the same occurrence noticed twice (store down) keeps its id
 		ev.ID = webhook.IDFor(ru.webhook, strconv.FormatInt(e.AccountID, 10), subject, e.Occurrence)
 	}
@@ -243,8 +245,43 @@ func (r *Recorder) seen() Seen {
 		if r.Seen == nil {
 			r.Seen = NewMemorySeen(0)
 		}
+		if _, inMemory := r.Seen.(*MemorySeen); !inMemory {
+			r.local = NewMemorySeen(10_000)
+		}
 	})
 	return r.Seen
+}
+
+// first marks key counted; a key this replica already knows is not asked again.
+func (r *Recorder) first(ctx context.Context, key string) (bool, error) {
+	s := r.seen()
+	if r.local == nil {
+		return s.First(ctx, key)
+	}
+	if known, _ := r.local.Has(ctx, key); known {
+		return false, nil
+	}
+	fresh, err := s.First(ctx, key)
+	if err == nil {
+		_, _ = r.local.First(ctx, key)
+	}
+	return fresh, err
+}
+
+// has reports whether key was counted, by this replica or another.
+func (r *Recorder) has(ctx context.Context, key string) (bool, error) {
+	s := r.seen()
+	if r.local == nil {
+		return s.Has(ctx, key)
+	}
+	if known, _ := r.local.Has(ctx, key); known {
+		return true, nil
+	}
+	ok, err := s.Has(ctx, key)
+	if ok {
+		_, _ = r.local.First(ctx, key)
+	}
+	return ok, err
 }
 
 func (r *Recorder) log() *slog.Logger {

@@ -6,7 +6,7 @@ import (
 
 // Sum gathers the registry and adds up the counters (or histogram counts)
 // named name (without the "onramp_" namespace) whose labels include match.
-// Tests and the dashboard examples read the funnel with it.
+// Tests read counters with it.
 func (m *Metrics) Sum(name string, match map[string]string) float64 {
 	fams, err := m.Registry.Gather()
 	if err != nil {

@@ -134,7 +134,7 @@ func (m *Metrics) SourceStep(typ, step string) {
 	if m == nil {
 		return
 	}
-	m.sourceFunnel.WithLabelValues(typ, step).Inc()
+	m.sourceFunnel.WithLabelValues(safeType(typ), step).Inc()
 }
 
 // DestinationStep counts a destination of type typ reaching step.
@@ -142,7 +142,7 @@ func (m *Metrics) DestinationStep(typ, step string) {
 	if m == nil {
 		return
 	}
-	m.destinationFunnel.WithLabelValues(typ, step).Inc()
+	m.destinationFunnel.WithLabelValues(safeType(typ), step).Inc()
 }
 
 // AccountStep counts an account reaching step.

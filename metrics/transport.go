@@ -46,7 +46,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	start := time.Now()
 	resp, err := t.next.RoundTrip(req)
 	t.m.stitchDuration.WithLabelValues(endpoint, method).Observe(time.Since(start).Seconds())
-	class := statusClass(resp, err, req.Context())
+	class := statusClass(req.Context(), resp, err)
 	t.m.stitchRequests.WithLabelValues(endpoint, method, class).Inc()
 	if class == "timeout" {
 		t.m.stitchTimeouts.WithLabelValues(endpoint, method).Inc()
@@ -63,7 +63,7 @@ func (t *transport) Endpoint(path string) string {
 	return Endpoint(rest)
 }
 
-func statusClass(resp *http.Response, err error, ctx context.Context) string {
+func statusClass(ctx context.Context, resp *http.Response, err error) string {
 	if err == nil {
 		return string("0123456789"[min(max(resp.StatusCode/100, 0), 9)]) + "xx"
 	}

@@ -112,6 +112,18 @@ func SelectAllMatching(streams []connect.Stream, d *Draft, q Query) int {
 	return n
 }
 
+// SelectAllCandidates are the streams SelectAllMatching would select whose
+// columns must then be read.
+func SelectAllCandidates(streams []connect.Stream, d *Draft, q Query) []connect.Stream {
+	var out []connect.Stream
+	for _, s := range Matching(streams, d, Query{Q: q.Q, OnlySelected: q.OnlySelected}) {
+		if !IsView(s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // DecodeStream reads a stream page's submission into a choice.
 func DecodeStream(form url.Values, s connect.Stream, sc *Schema) Choice {
 	c := Choice{Selected: form.Get("selected") == "true"}

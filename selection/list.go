@@ -122,28 +122,30 @@ type ListInput struct {
 // Sort orders streams as the list shows them: tables, then views (which need
 // key columns), each by name. Labels are computed once per stream.
 func Sort(streams []connect.Stream) {
-	type item struct {
+	type key struct {
 		view  bool
 		label string
-		s     connect.Stream
 	}
-	items := make([]item, len(streams))
+	keys := make([]key, len(streams))
+	idx := make([]int, len(streams))
 	for i, s := range streams {
-		items[i] = item{IsView(s), Label(s), s}
+		keys[i], idx[i] = key{IsView(s), Label(s)}, i
 	}
-	sort.SliceStable(items, func(i, j int) bool {
-		a, b := items[i], items[j]
+	sort.SliceStable(idx, func(i, j int) bool {
+		a, b := keys[idx[i]], keys[idx[j]]
 		if a.view != b.view {
 			return b.view
 		}
 		if a.label != b.label {
 			return a.label < b.label
 		}
-		return a.s.TapStreamID < b.s.TapStreamID
+		return streams[idx[i]].TapStreamID < streams[idx[j]].TapStreamID
 	})
-	for i := range items {
-		streams[i] = items[i].s
+	sorted := make([]connect.Stream, len(streams))
+	for i, k := range idx {
+		sorted[i] = streams[k]
 	}
+	copy(streams, sorted)
 }
 
 // Wanted is whether the stream will be selected once the draft is saved.
@@ -245,13 +247,11 @@ func NewList(in ListInput) List {
 			l.Problems = append(l.Problems, p.Message)
 		}
 	}
-	byTap := map[string]connect.Stream{}
-	for _, s := range in.Streams {
-		byTap[s.TapStreamID] = s
-	}
-	for _, t := range in.Prompts {
-		if s, ok := byTap[t]; ok {
-			l.Prompts = append(l.Prompts, Label(s))
+	if len(in.Prompts) > 0 {
+		for _, s := range in.Streams {
+			if prompts[s.TapStreamID] {
+				l.Prompts = append(l.Prompts, Label(s))
+			}
 		}
 	}
 	l.Summary = Summarize(in.Streams, d)

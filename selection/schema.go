@@ -77,6 +77,9 @@ func (s *Schema) HasExclusions() bool {
 
 // conflicting are the fields named in a fieldExclusions list, or having one.
 func (s *Schema) conflicting() map[string]bool {
+	if !s.HasExclusions() {
+		return nil
+	}
 	out := map[string]bool{}
 	for _, f := range s.Fields {
 		if len(f.Exclusions) > 0 {
@@ -168,7 +171,7 @@ func typeWords(t any, format string) string {
 // available field to whether it is selected.
 func TickColumns(s *Schema) (cols map[string]bool, prompt bool) {
 	conflict := s.conflicting()
-	cols = map[string]bool{}
+	cols = make(map[string]bool, len(s.Fields))
 	for _, f := range s.Fields {
 		if f.Inclusion != Available {
 			continue

@@ -2,7 +2,35 @@
 // built by handlers, never API structs.
 package views
 
-import "strings"
+import (
+	"html"
+
+	"github.com/a-h/templ"
+
+	"github.com/onramp/onramp/static"
+)
+
+// The layout's asset tags are the same on every page: written once (with
+// their content-hashed URLs) rather than formatted per request.
+var (
+	headStyles = templ.Raw(
+		iconLink("favicon.svg") + styleLink("app.css") + styleLink("forms.css") + styleLink("fields.css"))
+	headScripts = templ.Raw(
+		scriptTag("app.js") + scriptTag("forms.js") + scriptTag("oauth.js") + scriptTag("fields.js"))
+	embedScript = templ.Raw(scriptTag("embed.js"))
+)
+
+func iconLink(name string) string {
+	return `<link rel="icon" href="` + html.EscapeString(static.URL(name)) + `" type="image/svg+xml">`
+}
+
+func styleLink(name string) string {
+	return `<link rel="stylesheet" href="` + html.EscapeString(static.URL(name)) + `">`
+}
+
+func scriptTag(name string) string {
+	return `<script src="` + html.EscapeString(static.URL(name)) + `" defer></script>`
+}
 
 // Base is what every page's layout needs.
 type Base struct {
@@ -58,12 +86,13 @@ func (b Base) FullTitle() string {
 }
 
 func bodyClass(b Base) string {
-	var c []string
-	if b.Compact {
-		c = append(c, "compact")
+	switch {
+	case b.Compact && b.Widget:
+		return "compact widget"
+	case b.Compact:
+		return "compact"
+	case b.Widget:
+		return "widget"
 	}
-	if b.Widget {
-		c = append(c, "widget")
-	}
-	return strings.Join(c, " ")
+	return ""
 }
