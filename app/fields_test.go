@@ -118,3 +118,32 @@ func BenchmarkSelectAll5000(b *testing.B) { benchSelectAll(b, 5000, false) }
 
 // BenchmarkSelectAllConfirmed5000 shows the confirmation, then confirms at once.
 func BenchmarkSelectAllConfirmed5000(b *testing.B) { benchSelectAll(b, 5000, true) }
+
+// benchListCold is the first view of the list of a fresh source: nothing is
+// cached, so the stream list is read from Stitch and decoded.
+func benchListCold(b *testing.B, n int) {
+	ts := mustStart(b, nil)
+	ts.mySQLAtFields(b, fmt.Sprintf("bench-cold-%d@example.com", n), "shop")
+	u, _ := url.Parse(ts.URL)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		id := ts.newManySource(b, n, i)
+		req := httptest.NewRequest(http.MethodGet, "/sources/"+id+"/fields", nil)
+		for _, c := range ts.Client.Jar.Cookies(u) {
+			req.AddCookie(c)
+		}
+		rec := httptest.NewRecorder()
+		b.StartTimer()
+		ts.App.Handler.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("got %d", rec.Code)
+		}
+	}
+}
+
+// BenchmarkStreamListCold2000 is the first view of 2,000 tables.
+func BenchmarkStreamListCold2000(b *testing.B) { benchListCold(b, 2000) }
+
+// BenchmarkStreamListCold5000 is the first view of 5,000 tables.
+func BenchmarkStreamListCold5000(b *testing.B) { benchListCold(b, 5000) }

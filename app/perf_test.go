@@ -157,3 +157,51 @@ func mustGunzip(tb testing.TB, b []byte) string {
 }
 
 func gzipReader(b []byte) (io.Reader, error) { return gzip.NewReader(bytes.NewReader(b)) }
+
+// TestFreshFormIsShared: the create form page's fields are built and
+// rendered once and shared by every visitor (pages served at once, under
+// -race, agree), and a submission with errors, which builds its own form,
+// leaves the shared one untouched.
+func TestFreshFormIsShared(t *testing.T) {
+	t.Parallel()
+	ts := mustStart(t, nil)
+	csrf := ts.signUp(t, "fresh-form@example.com")
+	const path = "/sources/new/platform.mysql"
+	fields := func(body string) string { // the page without its per-request tokens
+		body = formTokenRe.ReplaceAllString(body, "")
+		return body[strings.Index(body, `<form`):strings.Index(body, `</form>`)]
+	}
+	_, first := ts.get(t, path)
+	want := fields(first)
+	if strings.Contains(want, `class="error-message"`) || !strings.Contains(want, `data-property="host"`) {
+		t.Fatalf("the fresh form is not a blank form:\n%s", want)
+	}
+	req := signedInRequest(t, ts, path, nil)
+	var wg sync.WaitGroup
+	pages := make([]string, 8)
+	for i := range pages {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rec := httptest.NewRecorder()
+			ts.App.Handler.ServeHTTP(rec, req.Clone(req.Context()))
+			pages[i] = rec.Body.String()
+		}()
+	}
+	wg.Wait()
+	for i, p := range pages {
+		if got := fields(p); got != want {
+			t.Fatalf("page %d served at once differs from the first:\n%s\nwant:\n%s", i, got, want)
+		}
+	}
+
+	form := mysqlForm(csrf, formToken(t, first))
+	form.Del("host")
+	resp, body := ts.post(t, path, form)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `class="error-message"`) {
+		t.Fatalf("POST without host: got %d, want 422 with an error message", resp.StatusCode)
+	}
+	if _, again := ts.get(t, path); fields(again) != want {
+		t.Fatalf("after a submission with errors the fresh form changed:\n%s", fields(again))
+	}
+}

@@ -354,6 +354,10 @@ func TestSaaSTickSelectsEveryNonConflictingColumn(t *testing.T) {
 	_, body = ts.follow(t, resp)
 	contains(t, body, "choose the columns of ads_insights_platform_and_device")
 	ts.mustSelectedExactly(t, id, ticked, nil)
+	// Columns conflict in this source: Select all is not offered (SELECTION.md).
+	if strings.Contains(body, `data-testid="select-all"`) {
+		t.Error("Select all is offered although columns conflict")
+	}
 }
 
 // Every Stitch call on the save path fails once in turn: the answer is the

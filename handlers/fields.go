@@ -310,6 +310,7 @@ func (h *Fields) Save(c echo.Context) error {
 func (h *Fields) saveDraft(c echo.Context, src *connect.Source, acct Account, streams []connect.Stream, d *selection.Draft, key string, form url.Values, f selection.ListForm) error {
 	ctx := c.Request().Context()
 	selection.Prune(streams, d)
+	h.schemaC.wait(ctx, streamCacheKey(acct.Token, src.ID))
 	schemas, err := h.schemas(ctx, acct, src.ID, selection.NeedsSchema(streams, d))
 	if err != nil {
 		return h.saveFailed(c, src.ID, src, streams, d, form, f, err)
@@ -669,7 +670,7 @@ const schemaCacheTTL = 5 * time.Minute
 type schemaCache struct {
 	mu       sync.Mutex
 	sources  map[string]*cachedSchemas
-	inflight map[string]bool
+	inflight map[string]chan struct{}
 }
 
 type cachedSchemas struct {
@@ -723,20 +724,38 @@ func (c *schemaCache) drop(key string) {
 func (c *schemaCache) begin(key string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.inflight[key] {
+	if c.inflight[key] != nil {
 		return false
 	}
 	if c.inflight == nil {
-		c.inflight = map[string]bool{}
+		c.inflight = map[string]chan struct{}{}
 	}
-	c.inflight[key] = true
+	c.inflight[key] = make(chan struct{})
 	return true
 }
 
 func (c *schemaCache) end(key string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if ch := c.inflight[key]; ch != nil {
+		close(ch)
+	}
 	delete(c.inflight, key)
+}
+
+// wait lets a running prefetch of key finish (or ctx end), so a save does
+// not read the same schemas a second time.
+func (c *schemaCache) wait(ctx context.Context, key string) {
+	c.mu.Lock()
+	ch := c.inflight[key]
+	c.mu.Unlock()
+	if ch == nil {
+		return
+	}
+	select {
+	case <-ch:
+	case <-ctx.Done():
+	}
 }
 
 // prefetchTimeout bounds a prefetch of schemas.

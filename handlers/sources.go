@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -222,7 +223,7 @@ func (h *Sources) showAll(c echo.Context) bool {
 // New handles GET /sources/new/:type: the form step of a new source.
 func (h *Sources) New(c echo.Context) error {
 	typ := c.Param("type")
-	rc, f, err := h.newForm(c, typ)
+	rc, f, err := h.freshForm(c, typ) // shared and rendered once: see formcache.go
 	if err != nil {
 		return err
 	}
@@ -256,6 +257,7 @@ func (h *Sources) renderCreate(c echo.Context, status int, rc *connect.ReportCar
 	if h.DebugFields && !h.showAll(c) {
 		m.DebugURL = m.Action + "?all_fields=1"
 	}
+	m.Fields = h.fresh.fields(f, rc.Type, h.showAll(c)) // "" unless f is a remembered fresh form
 	markRetry(&m, status)
 	return render(c, status, views.SourceForm(m))
 }
@@ -824,17 +826,16 @@ func (h *Sources) Delete(c echo.Context) error {
 // replication frequency and start date.
 func typeDefaults(rc *connect.ReportCard, step connect.Step) map[string]any {
 	out := map[string]any{}
-	has := map[string]bool{}
-	for _, p := range step.Properties {
-		has[p.Name] = true
-	}
 	if rc.Details == nil {
 		return out
 	}
-	if has["frequency_in_minutes"] && rc.Details.DefaultSchedulingInterval != nil {
+	has := func(name string) bool { // no map: this runs on every form page
+		return slices.ContainsFunc(step.Properties, func(p connect.Property) bool { return p.Name == name })
+	}
+	if rc.Details.DefaultSchedulingInterval != nil && has("frequency_in_minutes") {
 		out["frequency_in_minutes"] = strconv.Itoa(*rc.Details.DefaultSchedulingInterval)
 	}
-	if has["start_date"] && rc.Details.DefaultStartDate != nil {
+	if rc.Details.DefaultStartDate != nil && has("start_date") {
 		if t, ok := dates.Relative(*rc.Details.DefaultStartDate, time.Now().UTC()); ok {
 			out["start_date"] = t.Format("2006-01-02") + "T00:00:00Z"
 		}

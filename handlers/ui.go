@@ -39,6 +39,8 @@ type UI struct {
 	Words *forms.Engine
 	// Journey hears funnel steps and partner events (nil: none).
 	Journey Journey
+
+	fresh freshForms // create forms nobody has typed in yet, built and rendered once per type
 }
 
 // typeName is the display name of a source or destination type.
