@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"reflect"
 	"slices"
 	"strings"
 )
@@ -70,27 +69,54 @@ func (s StreamSchema) MarshalJSON() ([]byte, error) {
 	return json.Marshal(wire)
 }
 
-// UnmarshalJSON decodes the known keys into fields and keeps the others in Extra.
+// UnmarshalJSON decodes the known keys into fields and keeps the others in
+// Extra. It reads the object once and decodes each value where it belongs:
+// a stream list carries thousands of these, so no reflection per call.
 func (m *StreamMetadata) UnmarshalJSON(b []byte) error {
-	type plain StreamMetadata
-	var p plain
-	if err := json.Unmarshal(b, &p); err != nil {
-		return err
-	}
 	var all map[string]json.RawMessage
 	if err := json.Unmarshal(b, &all); err != nil {
 		return err
 	}
-	known := jsonNames(reflect.TypeFor[plain]())
-	for k := range all {
-		if known[k] {
-			delete(all, k)
+	var p StreamMetadata
+	for k, v := range all {
+		var err error
+		switch k {
+		case "selected":
+			err = json.Unmarshal(v, &p.Selected)
+		case "replication-method":
+			err = json.Unmarshal(v, &p.ReplicationMethod)
+		case "replication-key":
+			err = json.Unmarshal(v, &p.ReplicationKey)
+		case "view-key-properties":
+			err = json.Unmarshal(v, &p.ViewKeyProperties)
+		case "forced-replication-method":
+			err = json.Unmarshal(v, &p.ForcedReplicationMethod)
+		case "table-key-properties":
+			err = json.Unmarshal(v, &p.TableKeyProperties)
+		case "valid-replication-keys":
+			err = json.Unmarshal(v, &p.ValidReplicationKeys)
+		case "is-view":
+			err = json.Unmarshal(v, &p.IsView)
+		case "database-name":
+			err = json.Unmarshal(v, &p.DatabaseName)
+		case "schema-name":
+			err = json.Unmarshal(v, &p.SchemaName)
+		case "row-count":
+			err = json.Unmarshal(v, &p.RowCount)
+		case "inclusion":
+			err = json.Unmarshal(v, &p.Inclusion)
+		default:
+			if p.Extra == nil {
+				p.Extra = map[string]json.RawMessage{}
+			}
+			p.Extra[k] = v
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("stream metadata %q: %w", k, err)
 		}
 	}
-	if len(all) > 0 {
-		p.Extra = all
-	}
-	*m = StreamMetadata(p)
+	*m = p
 	return nil
 }
 
@@ -111,23 +137,6 @@ func (m StreamMetadata) MarshalJSON() ([]byte, error) {
 		}
 	}
 	return json.Marshal(all)
-}
-
-// jsonNames returns the JSON key of every encoded field of struct type t.
-func jsonNames(t reflect.Type) map[string]bool {
-	names := make(map[string]bool, t.NumField())
-	for f := range t.Fields() {
-		tag := f.Tag.Get("json")
-		if tag == "-" || !f.IsExported() {
-			continue
-		}
-		name, _, _ := strings.Cut(tag, ",")
-		if name == "" {
-			name = f.Name
-		}
-		names[name] = true
-	}
-	return names
 }
 
 // IsStream reports whether the entry is the stream-level one (breadcrumb []).
