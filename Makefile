@@ -6,7 +6,7 @@ PKGS      := ./...
 FUZZTIME  ?= 60s
 SHARED    ?= ../shared
 
-.PHONY: run build generate catalog check-generated lint vet test unit e2e e2e-setup bench fuzz cover docker clean
+.PHONY: run build generate catalog check-generated lint vet test unit e2e e2e-setup bench loadtest fuzz cover docker clean
 
 run: ## serve Onramp on the embedded Stitch emulator (http://127.0.0.1:8080)
 	$(GO) run .
@@ -49,8 +49,11 @@ e2e: ## browser tests (playwright-go + Debian Chromium + axe-core)
 
 test: check-generated lint unit e2e ## everything CI runs
 
-bench: ## benchmarks (forms, views, page handlers)
+bench: ## benchmarks (forms, views, whole requests through the router)
 	$(GO) test -run='^$$' -bench=. -benchmem ./forms/ ./views/ ./app/
+
+loadtest: ## the form page against Echo's hello world under wrk, same run (installs wrk when missing; ROUNDS, DURATION, CONNS, PAGE, GZIP=1)
+	GO=$(GO) ./scripts/loadtest.sh
 
 fuzz: ## each fuzz target for FUZZTIME (default 60s)
 	$(GO) test -run='^$$' -fuzz='^FuzzBuild$$' -fuzztime=$(FUZZTIME) ./forms/

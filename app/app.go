@@ -167,6 +167,7 @@ func New(cfg Config, listenAddr string, log *slog.Logger) (*App, error) {
 		EmbedOrigins: cfg.EmbedOrigins,
 		APIKeys:      cfg.APIKeys,
 		LaunchTTL:    cfg.LaunchTTL,
+		HandoffTTL:   cfg.HandoffTTL,
 		Now:          cfg.Now,
 		ReturnURLs:   cfg.ReturnURLs,
 		OneTime:      stores,

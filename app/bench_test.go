@@ -25,7 +25,7 @@ import (
 // in), so the session holds no flash message and is not rewritten.
 func signedInRequest(tb testing.TB, ts *testServer, path string, header http.Header) *http.Request {
 	tb.Helper()
-	ts.get(tb, "/") // takes the sign-up's flash, as the browser's redirect would
+	ts.get(tb, "/")  // takes the sign-up's flash, as the browser's redirect would
 	ts.get(tb, path) // a first visit may start state (a selection draft)
 	u, _ := url.Parse(ts.URL)
 	req := httptest.NewRequest(http.MethodGet, path, nil)

@@ -51,6 +51,7 @@ type Config struct {
 	Theme         string        // ONRAMP_THEME: JSON theme
 	APIKeys       []string      // ONRAMP_API_KEYS: partner API keys for launch tokens
 	LaunchTTL     time.Duration // ONRAMP_LAUNCH_TTL
+	HandoffTTL    time.Duration // ONRAMP_HANDOFF_TTL: how long a hand-off link works
 	ReturnURLs    []string      // ONRAMP_RETURN_URLS: allowed return_url prefixes
 	RedisURL      string        // REDIS_URL
 	EmbedDemo     bool          // ONRAMP_EMBED_DEMO: serve the example host page on a second port
@@ -118,6 +119,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	c.APITimeout, err = parseDuration(getenv, "ONRAMP_API_TIMEOUT", 15*time.Second)
 	add(err)
 	c.LaunchTTL, err = parseDuration(getenv, "ONRAMP_LAUNCH_TTL", 5*time.Minute)
+	add(err)
+	c.HandoffTTL, err = parseDuration(getenv, "ONRAMP_HANDOFF_TTL", 72*time.Hour)
 	add(err)
 	c.EmbedDemo, err = parseBool(getenv, "ONRAMP_EMBED_DEMO", false)
 	add(err)

@@ -269,6 +269,30 @@ func checkA11y(t *testing.T, page playwright.Page) {
 	}
 }
 
+// checkA11yNoJS runs axe-core on what a page without JavaScript shows: axe
+// needs scripts, so the page's markup is copied into a page of a fresh
+// context where every script request is refused (the same HTML and CSS,
+// none of the page's own JavaScript), and checked there.
+func checkA11yNoJS(t *testing.T, page playwright.Page) {
+	t.Helper()
+	html, err := page.Content()
+	must(t, err, "page content")
+	bctx, err := browser.NewContext(playwright.BrowserNewContextOptions{Viewport: desktop})
+	must(t, err, "a11y context")
+	defer bctx.Close()
+	must(t, bctx.Route(regexp.MustCompile(`\.js(\?.*)?$`), func(r playwright.Route) { _ = r.Abort() }), "block scripts")
+	p, err := bctx.NewPage()
+	must(t, err, "a11y page")
+	html = headTag.ReplaceAllString(html, `$0<base href="`+page.URL()+`">`)
+	must(t, p.SetContent(html, playwright.PageSetContentOptions{WaitUntil: playwright.WaitUntilStateLoad}), "copy markup of "+page.URL())
+	if n, _ := p.Locator("script:not([src])").Count(); n > 0 {
+		t.Errorf("%s has %d inline scripts (the CSP forbids them)", page.URL(), n)
+	}
+	checkA11y(t, p)
+}
+
+var headTag = regexp.MustCompile(`(?i)<head[^>]*>`)
+
 // must fails the test on err.
 func must(t *testing.T, err error, what string) {
 	t.Helper()

@@ -231,6 +231,7 @@ var typeWords = map[string]map[string]FieldText{
 		"jdbc_url": {Label: "JDBC URL", Placeholder: "jdbc:spark://…",
 			Hint: "The JDBC URL of your cluster or SQL warehouse: in Databricks, its Connection details or Advanced options, JDBC/ODBC."},
 		"ssh_config":               {Label: "SSH tunnel", Hint: "Use a tunnel only when your workspace is reachable through a bastion host alone."},
+		"ssh_config.ssh":           {Hint: "Leave it off to connect to Databricks directly."},
 		"staging_area":             {Label: "Staging bucket", Hint: "An existing Amazon S3 bucket where Stitch stages data before loading it into Delta Lake."},
 		"staging_area.scheme":      {Label: "Storage service", Default: "s3", Hint: "s3 for an Amazon S3 bucket."},
 		"staging_area.bucket_name": {Label: "Bucket name", Placeholder: "my-staging-bucket", Required: "Enter the name of the S3 bucket"},
@@ -255,7 +256,7 @@ var builtinOptions = map[string]map[string]string{
 		"360": "Every 6 hours", "720": "Every 12 hours", "1440": "Once a day",
 	},
 	"encryption_type":        {"ssh": "Through an SSH tunnel", "none": "Directly, without a tunnel"},
-	"loading_mode":           {"UPSERT": "Upsert: keep the latest version of each row", "APPEND_ONLY": "Append only: keep every version"},
+	"loading_mode":           {"UPSERT": "Upsert (latest version of each row)", "APPEND_ONLY": "Append only (every version)"},
 	"cloud_storage_location": {"US": "US (multi-region)", "EU": "EU (multi-region)"},
 }
 

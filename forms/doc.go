@@ -14,7 +14,12 @@
 //	if !ok { /* re-render, 422 */ }
 //	// send props; on 400 InvalidProperties: f.AddAPIErrors(bad, msg) and re-render.
 //
-// Input names: a property's name; rows of an array of objects NAME[i].SUB;
+// Input names: a property's name; the members of an object NAME.SUB (a
+// fieldset, sent as one JSON object); a key file's upload _file.NAME, its
+// paste box NAME (an object without usable properties, or one documented as
+// a key file: the page's <form> then needs enctype="multipart/form-data",
+// see Form.Multipart, and puts the file's content in the values under
+// _file.NAME); rows of an array of objects NAME[i].SUB;
 // the add-row button _add=NAME and a row's remove button _remove=NAME[i]; a
 // saved credential's choice _choice.NAME = keep | replace | clear (keep omits
 // it from the update). Page-owned inputs (a display name) use NewTextField and

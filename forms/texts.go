@@ -35,8 +35,13 @@ type FieldText struct {
 //	  "types":   {"platform.hubspot": "HubSpot CRM"},
 //	  "fields":  {"*": {"host": {"hint": "…"}}, "platform.mysql": {"port": {"placeholder": "3307"}}},
 //	  "options": {"frequency_in_minutes": {"30": "Twice an hour"}},
-//	  "groups":  {"ssh": "Secure tunnel"}
+//	  "groups":  {"ssh": "Secure tunnel"},
+//	  "descriptions": {"platform.hubspot": "Your CRM: contacts, companies and deals."}
 //	}
+//
+// A field's words may also set "default", the value a new form starts with
+// (a port, "none" for a select, "true" for a checkbox); an object's member is
+// named "PARENT.SUB" ("staging_area.bucket_name").
 type Texts struct {
 	// Types maps a source or destination type to its display name.
 	Types map[string]string `json:"types,omitempty"`

@@ -100,7 +100,11 @@ var typeDescriptions = map[string]string{
 	"intercom":         "Conversations, users and companies from Intercom.",
 	"mailchimp":        "Lists, campaigns and email activity from Mailchimp.",
 	"import_api":       "Push data from your own code to Stitch over HTTP.",
+}
 
+// destinationDescriptions say where a destination type loads data.
+var destinationDescriptions = map[string]string{
+	"postgres":          "Loads your data into a PostgreSQL database, a schema per source.",
 	"bigquery_v2":       "Loads your data into Google BigQuery datasets, with a service account key.",
 	"snowflake":         "Loads your data into a Snowflake database, using one of your warehouses.",
 	"redshift":          "Loads your data into an Amazon Redshift cluster.",
@@ -119,7 +123,7 @@ var typeSynonyms = map[string]string{
 	"postgres": "postgresql pg psql", "mysql": "mariadb sql", "mssql": "sql server microsoft azure sql",
 	"mssql_server": "sql server microsoft", "mysql_destination": "mariadb sql", "mongodb": "mongo nosql document",
 	"cloudsql": "google cloud gcp mysql", "cloudsql_pg": "google cloud gcp postgresql postgres", "cloudsql-pg": "google cloud gcp postgresql postgres",
-	"heroku_pg": "postgresql postgres", "heroku-pg": "postgresql postgres", "aurora": "aws amazon mysql rds", "dynamodb": "aws amazon nosql",
+	"heroku_pg": "postgresql postgres", "heroku-pg": "postgresql postgres", "aurora": "aws amazon rds", "dynamodb": "aws amazon nosql",
 	"oracle": "sql plsql", "s3-csv": "aws amazon bucket csv files", "sftp": "ftp csv files", "google-sheets": "spreadsheet gsheets excel",
 	"google-analytics": "ga universal analytics ua web", "ga4": "google analytics 4 web", "ga360": "google analytics 360",
 	"adwords": "google ads ppc search ads", "google-ads": "adwords ppc search ads", "bing-ads": "microsoft advertising ppc",

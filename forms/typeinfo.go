@@ -23,7 +23,7 @@ type TypeInfo struct {
 	// sibling; empty for most types.
 	Variant string
 	// Search is the lower-case text a catalog search matches: name, type,
-	// category, synonyms and description.
+	// category and synonyms.
 	Search string
 }
 
@@ -40,16 +40,21 @@ func (e *Engine) TypeInfo(typ string, destination bool) TypeInfo {
 	base, variant := splitVariant(key)
 	info.Variant = variantNote(variant, e.TypeName(siblingType(typ, base)))
 	info.Description = e.texts.description(typ)
-	if info.Description == "" {
-		info.Description = typeDescriptions[key]
+	descriptions := typeDescriptions
+	if destination {
+		descriptions = destinationDescriptions
 	}
 	if info.Description == "" {
-		info.Description = typeDescriptions[base]
+		info.Description = descriptions[key]
+	}
+	if info.Description == "" {
+		info.Description = descriptions[base]
 	}
 	if info.Description == "" {
 		info.Description = categoryDescription(info.Category, stripVariant(name), destination)
 	}
-	info.Search = strings.ToLower(strings.Join([]string{name, key, info.Category, typeSynonyms[base], info.Description}, " "))
+	// Descriptions are left out: "email" would match every marketing tool.
+	info.Search = strings.ToLower(strings.Join([]string{name, key, info.Category, typeSynonyms[base]}, " "))
 	return info
 }
 

@@ -30,6 +30,7 @@ func TestTypeInfo(t *testing.T) {
 		{"platform.stripe", false, "St", "Payments and finance", "Our payments.", "", []string{"billing"}},
 		{"platform.yotpo", false, "Yo", "Marketing", "Contacts, campaigns and email activity from Yotpo.", "", nil},
 		{"bigquery_v2", true, "GB", "Data warehouse", "Loads your data into Google BigQuery datasets, with a service account key.", "", []string{"gcp", "warehouse"}},
+		{"postgres", true, "Po", "Data warehouse", "Loads your data into a PostgreSQL database, a schema per source.", "", []string{"postgresql"}},
 		{"snowflake", true, "Sn", "Data warehouse", "Loads your data into a Snowflake database, using one of your warehouses.", "", nil},
 		{"platform.brand-new", false, "BN", "Other", "Replicates data from Brand New.", "", nil},
 	}

@@ -121,7 +121,12 @@ type LaunchRequest struct {
 	ReturnURL       string   `json:"return_url,omitempty"`
 	Theme           *Theme   `json:"theme,omitempty"`
 	Locale          string   `json:"locale,omitempty"`
+	// Mode "repair" opens the repair page of SourceID (a broken connection).
+	Mode string `json:"mode,omitempty"`
 }
+
+// launchModeRepair is the launch mode that opens a source's repair page.
+const launchModeRepair = "repair"
 
 // LaunchID is a source id given as a JSON number or string; 0 is none.
 type LaunchID int64
@@ -357,6 +362,10 @@ func (h *Launch) check(req LaunchRequest) (code, msg string) {
 		return "invalid_request", "stitch_account_id is required."
 	case req.SourceType != "" && !typePattern.MatchString(req.SourceType):
 		return "unknown_source_type", "source_type is not a source type."
+	case req.Mode != "" && req.Mode != launchModeRepair:
+		return "invalid_request", `mode must be "repair" or left out.`
+	case req.Mode == launchModeRepair && req.SourceID == 0:
+		return "invalid_request", `mode "repair" needs the source_id to repair.`
 	case req.Locale != "" && !localePattern.MatchString(req.Locale):
 		return "invalid_request", "locale must look like en or en-GB."
 	case req.ReturnURL != "" && !h.returnAllowed(req.ReturnURL):
@@ -464,6 +473,8 @@ func (h *Launch) Redeem(c echo.Context) error {
 	emit(c, "onramp:account_connected", map[string]any{"stitch_account_id": req.StitchAccountID})
 	to := "/"
 	switch {
+	case req.SourceID > 0 && req.Mode == launchModeRepair:
+		to = "/sources/" + strconv.FormatInt(int64(req.SourceID), 10) + "/repair"
 	case req.SourceID > 0:
 		to = "/sources/" + strconv.FormatInt(int64(req.SourceID), 10)
 	case req.SourceType != "":

@@ -10,6 +10,7 @@ import (
 
 	"github.com/onramp/onramp/connect"
 	"github.com/onramp/onramp/forms"
+	"github.com/onramp/onramp/i18n"
 	"github.com/onramp/onramp/views"
 )
 
@@ -20,7 +21,8 @@ import (
 // replaced when it refreshes), the type's defaults and the engine's texts:
 // the same for every visitor until the card changes. The remembered form is
 // never modified (a submission builds its own), so concurrent pages share
-// it. One entry per type and ShowAll: memory is bounded by the catalog.
+// it. One entry per type, ShowAll and language: memory is bounded by the
+// catalog.
 type freshForms struct {
 	mu sync.Mutex
 	m  map[freshKey]*freshForm
@@ -29,6 +31,7 @@ type freshForms struct {
 type freshKey struct {
 	typ     string
 	showAll bool
+	loc     *i18n.Localizer // the page's language, should the fields' words come to depend on it
 }
 
 type freshForm struct {
@@ -47,7 +50,7 @@ func (e *freshForm) builtFrom(step connect.Step, defaults map[string]any) bool {
 // get returns the fresh form of typ's step, building and rendering it when
 // the step or the defaults changed.
 func (ff *freshForms) get(ctx context.Context, engine *forms.Engine, typ string, step connect.Step, defaults map[string]any, showAll bool) (*freshForm, error) {
-	key := freshKey{typ, showAll}
+	key := freshKey{typ, showAll, i18n.From(ctx)}
 	ff.mu.Lock()
 	e := ff.m[key]
 	ff.mu.Unlock()
@@ -74,10 +77,10 @@ func (ff *freshForms) get(ctx context.Context, engine *forms.Engine, typ string,
 
 // fields returns the rendered fields of f when f is a remembered fresh
 // form, else "" (the page renders f itself).
-func (ff *freshForms) fields(f *forms.Form, typ string, showAll bool) string {
+func (ff *freshForms) fields(ctx context.Context, f *forms.Form, typ string, showAll bool) string {
 	ff.mu.Lock()
 	defer ff.mu.Unlock()
-	if e := ff.m[freshKey{typ, showAll}]; e != nil && e.form == f {
+	if e := ff.m[freshKey{typ, showAll, i18n.From(ctx)}]; e != nil && e.form == f {
 		return e.fields
 	}
 	return ""

@@ -2,9 +2,12 @@ package handlers
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"runtime/debug"
@@ -33,7 +36,7 @@ func requestID() echo.MiddlewareFunc {
 		return func(c echo.Context) error {
 			id := c.Request().Header.Get(HeaderRequestID)
 			if len(id) == 0 || len(id) > 64 || strings.ContainsAny(id, " \t\r\n\"") {
-				id = randomToken(12)
+				id = newRequestID()
 			}
 			c.Response().Header().Set(HeaderRequestID, id)
 			ctx := context.WithValue(c.Request().Context(), requestIDKey{}, id)
@@ -41,6 +44,31 @@ func requestID() echo.MiddlewareFunc {
 			return next(c)
 		}
 	}
+}
+
+// newRequestID is 16 random URL-safe characters (96 bits). An id only
+// correlates log lines, it guards nothing: math/rand/v2's generator
+// (ChaCha8, seeded by the runtime) is unpredictable enough and, unlike
+// crypto/rand, costs no system call.
+func newRequestID() string {
+	var raw [12]byte
+	binary.LittleEndian.PutUint64(raw[:8], rand.Uint64())
+	binary.LittleEndian.PutUint32(raw[8:], rand.Uint32())
+	var out [16]byte
+	base64.RawURLEncoding.Encode(out[:], raw[:])
+	return string(out[:])
+}
+
+// chain composes middleware once, around whatever handler the router found
+// (c.Handler()). Echo v4 applies the middleware given to Use to each
+// request's handler, which costs a closure per middleware and request;
+// Use(chain(…)) runs the same middleware in the same order, built once.
+func chain(mws ...echo.MiddlewareFunc) echo.MiddlewareFunc {
+	h := echo.HandlerFunc(func(c echo.Context) error { return c.Handler()(c) })
+	for i := len(mws) - 1; i >= 0; i-- {
+		h = mws[i](h)
+	}
+	return func(echo.HandlerFunc) echo.HandlerFunc { return h }
 }
 
 // StatusClientClosedRequest is logged when the client went away before the
@@ -100,7 +128,7 @@ func accessLog(log *slog.Logger) echo.MiddlewareFunc {
 func clientGone(ctx context.Context) bool { return errors.Is(ctx.Err(), context.Canceled) }
 
 // tokenPaths are path prefixes whose next segment is a bearer secret.
-var tokenPaths = []string{"/launch/"}
+var tokenPaths = []string{"/launch/", "/handoff/"}
 
 // secretParams are route parameters that carry secrets.
 var secretParams = map[string]bool{"token": true, "ticket": true, "state": true, "code": true}

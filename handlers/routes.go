@@ -14,6 +14,7 @@ import (
 
 	"github.com/onramp/onramp/connect"
 	"github.com/onramp/onramp/forms"
+	"github.com/onramp/onramp/i18n"
 	"github.com/onramp/onramp/metrics"
 	"github.com/onramp/onramp/seal"
 	"github.com/onramp/onramp/selection"
@@ -88,6 +89,11 @@ type Options struct {
 	// served at /metrics (it checks its own bearer token).
 	Metrics     *metrics.Metrics
 	MetricsPage http.Handler
+	// Locales is the message catalog (package i18n); nil: the built-in
+	// catalog with English as the default.
+	Locales *i18n.Catalog
+	// HandoffTTL is how long a hand-off link works (default 72 hours).
+	HandoffTTL time.Duration
 }
 
 // NewRouter builds the Echo instance with every route and middleware.
@@ -115,6 +121,9 @@ func NewRouter(o Options) *echo.Echo {
 	if o.LaunchTTL == 0 {
 		o.LaunchTTL = 5 * time.Minute
 	}
+	if o.HandoffTTL == 0 {
+		o.HandoffTTL = 72 * time.Hour
+	}
 	if o.Drafts == nil {
 		o.Drafts = &selection.MemoryDrafts{}
 	}
@@ -123,6 +132,11 @@ func NewRouter(o Options) *echo.Echo {
 	}
 	ui.Words = o.Forms
 	ui.Journey = o.Journey
+	if o.Locales == nil {
+		o.Locales = i18n.MustNew(i18n.Options{})
+	}
+	ui.Locales = o.Locales
+	handoff := &Handoff{UI: ui, API: o.API, Store: o.Launches, Revoked: o.Claims, TTL: o.HandoffTTL, BaseURL: o.BaseURL, APIKeys: o.APIKeys, Now: o.Now}
 
 	limit, err := bytesOf(o.BodyLimit)
 	if err != nil {
@@ -130,7 +144,7 @@ func NewRouter(o Options) *echo.Echo {
 	}
 	e.Pre(o.Metrics.Middleware(e.Routes)) // requests by route pattern, method and status (first: it sees the method sent)
 	e.Pre(headAsGet())                    // HEAD is answered by every GET route, without a body
-	e.Use(
+	e.Use(chain( // composed once at start, not per request (see chain)
 		headRestored(),
 		requestID(),
 		accessLog(o.Log),
@@ -138,10 +152,16 @@ func NewRouter(o Options) *echo.Echo {
 		securityHeaders(o.Security),
 		bodyLimit(limit, "/api/"),
 		sessionMiddleware(o.Sessions, o.Log),
+		localize(o.Locales),
 		sameOrigin(o.BaseURL, o.EmbedOrigins, "/api/"),
 		csrf("/api/"),
-	)
+		handoff.Restrict, // a session opened by a hand-off link sees its one source and step only
+	))
 
+	locale := &Locale{Catalog: o.Locales}
+	if st, ok := o.Sessions.(*SessionStore); ok {
+		locale.Secure, locale.Embedded = st.options.Secure, st.options.Partitioned
+	}
 	health := &Health{Ready: o.Ready, StoreReady: o.StoreReady}
 	home := &Home{UI: ui, API: o.API}
 	catalog := &Catalog{UI: ui, Types: o.TypeCache}
@@ -164,6 +184,7 @@ func NewRouter(o Options) *echo.Echo {
 		States: o.OneTime, Tickets: o.Launches, Progress: o.Claims, HTTPClient: &http.Client{Timeout: 20 * time.Second},
 	}
 	fields := &Fields{Sources: sources, Drafts: o.Drafts}
+	repairs := &Repair{Sources: sources, Sessions: o.API, AppURL: o.StitchAppURL, WhiteLabel: whiteLabel, Handoffs: true}
 	dests := &Destinations{UI: ui, API: o.API, Types: o.TypeCache, Forms: o.Forms, Seal: o.Sealer, Claims: o.Claims}
 
 	e.GET("/healthz", health.Live)                         // process is up
@@ -173,6 +194,7 @@ func NewRouter(o Options) *echo.Echo {
 	e.GET("/metrics", serveMetrics(o.MetricsPage))         // Prometheus metrics, with ONRAMP_METRICS_TOKEN as bearer (404 when not served here)
 	e.GET("/theme.css", ui.ThemeCSS)                       // theme as CSS custom properties
 	e.GET("/", home.Show)                                  // start page: choose create/connect, or where you stand
+	e.GET("/locale", locale.Set)                           // language switcher: remember ?set=, back to the local ?return= path
 
 	e.GET("/account/new", accounts.New, fixedAccount)                // form: create a Stitch account (not in a launch session)
 	e.POST("/account", accounts.Create, fixedAccount)                // create it with the partner credentials
@@ -182,6 +204,11 @@ func NewRouter(o Options) *echo.Echo {
 
 	e.POST("/api/v1/launch", launch.Create) // partner backend mints a launch token (JSON, bearer API key)
 	e.GET("/launch/:token", launch.Redeem)  // a browser redeems it, once, into a session
+
+	e.POST("/api/v1/handoff", handoff.CreateAPI)       // partner backend mints a hand-off link for one source and step (JSON, bearer API key)
+	e.DELETE("/api/v1/handoff/:id", handoff.RevokeAPI) // partner backend revokes one
+	e.GET("/handoff/:token", handoff.Open)             // a hand-off link: a page whose button uses it (previews do not)
+	e.POST("/handoff/:token", handoff.Redeem)          // use it, once: a restricted session for that step on this device
 
 	signedIn := requireAccount
 	e.GET("/destination", dests.Show, signedIn)                          // the destination and its check, or the type catalog
@@ -219,6 +246,15 @@ func NewRouter(o Options) *echo.Echo {
 	e.GET("/sources/:id/fields/:stream", fields.Stream, signedIn)                             // one stream's columns and replication
 	e.POST("/sources/:id/fields/:stream", fields.SaveStream, signedIn)                        // save them
 	e.GET("/sources/:id/done", sources.Done, signedIn)                                        // fully configured: summary, next actions
+	e.GET("/sources/:id/repair", repairs.Show, signedIn)                                      // repair a broken connection: only the fields at fault, or sign in again
+	e.POST("/sources/:id/repair", repairs.Save, signedIn)                                     // save the fields at fault (the rest is kept)
+	e.GET("/sources/:id/repair/result", repairs.Result, signedIn)                             // wait for the repair's check; repaired or back to the repair page
+	e.POST("/sources/:id/repair/session", repairs.Session, signedIn)                          // ephemeral token for Stitch's window to re-authorize (JSON)
+	e.GET("/sources/:id/repair/status", repairs.Status, signedIn)                             // whether Stitch ran a check since the re-authorization began (JSON)
+	e.GET("/sources/:id/repair/authorize", repairs.Authorize, signedIn)                       // white-label: sign in again with the partner's OAuth app
+	e.GET("/sources/:id/handoff", handoff.New, signedIn)                                      // "Send this step to someone else": the step and this browser's links
+	e.POST("/sources/:id/handoff", handoff.Create, signedIn)                                  // create a link (shown once)
+	e.POST("/sources/:id/handoff/revoke", handoff.Revoke, signedIn)                           // revoke one of them
 	e.POST("/sources/:id/sync", sources.Sync, signedIn)                                       // start a replication job now
 	e.POST("/sources/:id/pause", sources.Pause, signedIn)                                     // pause replication
 	e.POST("/sources/:id/unpause", sources.Unpause, signedIn)                                 // resume it

@@ -18,6 +18,7 @@ import (
 	"github.com/onramp/onramp/dates"
 	"github.com/onramp/onramp/forms"
 	"github.com/onramp/onramp/journey"
+	"github.com/onramp/onramp/repair"
 	"github.com/onramp/onramp/seal"
 	"github.com/onramp/onramp/status"
 	"github.com/onramp/onramp/views"
@@ -141,9 +142,15 @@ func (h *Sources) List(c echo.Context) error {
 		}
 	}
 	checks := lastChecks(ctx, h.API, acct.Token, live)
+	m.Health = map[string]views.SourceHealth{}
 	for i, s := range live {
 		row := h.sourceRow(s, checks[i])
 		m.Checking = m.Checking || sourceStatus(&s, checks[i]).Checking
+		health := h.sourceHealth(&s, checks[i])
+		if health.Broken() {
+			row.ContinueURL = health.RepairURL // the one action that repairs it
+		}
+		m.Health[row.ID] = health
 		m.Rows = append(m.Rows, row)
 	}
 	return render(c, http.StatusOK, views.Sources(m))
@@ -257,7 +264,7 @@ func (h *Sources) renderCreate(c echo.Context, status int, rc *connect.ReportCar
 	if h.DebugFields && !h.showAll(c) {
 		m.DebugURL = m.Action + "?all_fields=1"
 	}
-	m.Fields = h.fresh.fields(f, rc.Type, h.showAll(c)) // "" unless f is a remembered fresh form
+	m.Fields = h.fresh.fields(c.Request().Context(), f, rc.Type, h.showAll(c)) // "" unless f is a remembered fresh form
 	markRetry(&m, status)
 	return render(c, status, views.SourceForm(m))
 }
@@ -497,6 +504,9 @@ func (h *Sources) renderStep(c echo.Context, status int, src *connect.Source, f 
 	if h.DebugFields && !h.showAll(c) {
 		m.DebugURL = m.Action + "?all_fields=1"
 	}
+	if !inHandoff(c) && src.ReportCard.CurrentStepType != connect.StepFullyConfigured {
+		m.HandoffURL = "/sources/" + src.ID.String() + "/handoff?step=" + f.StepType
+	}
 	markRetry(&m, status)
 	return render(c, status, views.SourceForm(m))
 }
@@ -609,6 +619,9 @@ func (h *Sources) Discover(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if to := repairPending(c, src); to != "" {
+		return redirect(c, to) // a repair's check: its own page settles it
+	}
 	if st.State == "succeeded" && st.NextURL != "" && src.ReportCard.CurrentStepType != connect.StepDiscoverSchema {
 		return redirect(c, st.NextURL)
 	}
@@ -660,6 +673,9 @@ func (h *Sources) discoverStatus(ctx context.Context, acct Account, src *connect
 		st.State = "failed"
 		st.Detail = checkDetail(chk)
 		st.Message = plainCheckMessage(st.Detail)
+		if d := diagnose(src, chk); d.Action == repair.ReEnter || d.Action == repair.Reauthorize {
+			st.Message, st.RepairURL = d.Message, "/sources/"+id+"/repair"
+		}
 	}
 	return st, nil
 }
@@ -696,6 +712,9 @@ func (h *Sources) Done(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if to := repairPending(c, src); to != "" {
+		return redirect(c, to) // a repair's check: its own page settles it
+	}
 	if src.ReportCard.CurrentStepType != connect.StepFullyConfigured {
 		return redirect(c, StepURL(src.ID.String(), src.ReportCard.CurrentStepType))
 	}
@@ -716,10 +735,11 @@ func (h *Sources) Done(c echo.Context) error {
 	}
 	st := sourceStatus(src, chk)
 	m.Status, m.StatusClass, m.Checking = st.Label, st.Tone, st.Checking
+	m.Health = h.sourceHealth(src, chk)
 	if chk != nil && chk.Status == connect.CheckFailed {
 		h.record(c.Request().Context(), journey.CheckFailed(acct.ID, src, chk))
 		m.ProblemDetail = checkDetail(chk)
-		m.Problem = plainCheckMessage(m.ProblemDetail)
+		m.Problem = m.Health.Problem
 	}
 	m.ReturnURL, m.ReturnLabel = h.returnLink(c)
 	if src.Schedule != nil && src.Schedule.NextFireTime != nil && src.PausedAt == nil {

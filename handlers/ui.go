@@ -18,6 +18,7 @@ import (
 
 	"github.com/onramp/onramp/connect"
 	"github.com/onramp/onramp/forms"
+	"github.com/onramp/onramp/i18n"
 	"github.com/onramp/onramp/static"
 	"github.com/onramp/onramp/store"
 	"github.com/onramp/onramp/views"
@@ -39,6 +40,9 @@ type UI struct {
 	Words *forms.Engine
 	// Journey hears funnel steps and partner events (nil: none).
 	Journey Journey
+	// Locales is the message catalog; each request's localizer is on its
+	// context (tr).
+	Locales *i18n.Catalog
 
 	fresh freshForms // create forms nobody has typed in yet, built and rendered once per type
 }
@@ -75,6 +79,10 @@ func (u *UI) base(c echo.Context, title, nav string, own ...Event) views.Base {
 		Flash:    views.Flash{Kind: kind, Message: msg},
 		Compact:  t.Compact || c.QueryParam("compact") == "1",
 		Widget:   inLaunch(c),
+		Lang:     tr(c).Lang(),
+	}
+	if !b.Widget {
+		b.Locales = u.localeLinks(c, b.Lang)
 	}
 	if !t.IsZero() {
 		b.ThemeCSS = "/theme.css?v=" + t.Hash()

@@ -44,6 +44,7 @@ const (
 	FullyConfigured    = "fully_configured"    // source
 	ConnectStarted     = "connect_started"     // account: sent to Stitch's consent page
 	Connected          = "connected"           // account: OAuth connection completed
+	Repaired           = "repaired"            // source: a repair's own connection check passed (per check)
 )
 
 // progress is not a funnel step: it asks the recorder to read the steps
@@ -120,6 +121,7 @@ var rules = map[Kind]map[string]rule{
 		DiscoveryFailed:    {once: true, webhook: webhook.SourceCheckFailed},
 		FieldsSaved:        {once: true},
 		FullyConfigured:    {once: true, webhook: webhook.SourceConfigured},
+		Repaired:           {once: true, webhook: webhook.SourceRepaired},
 	},
 	Destination: {
 		FormShown: {},

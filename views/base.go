@@ -3,10 +3,14 @@
 package views
 
 import (
+	"context"
 	"html"
+	"strings"
+	"sync"
 
 	"github.com/a-h/templ"
 
+	"github.com/onramp/onramp/i18n"
 	"github.com/onramp/onramp/static"
 )
 
@@ -19,6 +23,34 @@ var (
 		scriptTag("app.js") + scriptTag("forms.js") + scriptTag("oauth.js") + scriptTag("fields.js"))
 	embedScript = templ.Raw(scriptTag("embed.js"))
 )
+
+// navs remembers the main navigation rendered once per language and active
+// item: the words come from the localizer, so the key holds it.
+var navs sync.Map // navKey → templ.Component
+
+type navKey struct {
+	loc    *i18n.Localizer
+	active string
+}
+
+// siteNav is the main navigation with the page's item marked, in the page's language.
+func siteNav(ctx context.Context, active string) templ.Component {
+	switch active {
+	case "", "home", "destination", "sources":
+	default:
+		return navMenu(active)
+	}
+	k := navKey{i18n.From(ctx), active}
+	if c, ok := navs.Load(k); ok {
+		return c.(templ.Component)
+	}
+	var b strings.Builder
+	if err := navMenu(active).Render(ctx, &b); err != nil {
+		return navMenu(active)
+	}
+	c, _ := navs.LoadOrStore(k, templ.Raw(b.String()))
+	return c.(templ.Component)
+}
 
 func iconLink(name string) string {
 	return `<link rel="icon" href="` + html.EscapeString(static.URL(name)) + `" type="image/svg+xml">`
@@ -61,6 +93,28 @@ type Base struct {
 	// widget inside the partner's app, without its own header, navigation or
 	// account switching.
 	Widget bool
+	// Lang is the page's language (the lang attribute of <html>); "" is English.
+	Lang string
+	// Locales are the language switcher's choices (none in a widget: the
+	// partner chose the language).
+	Locales []LocaleLink
+}
+
+// LocaleLink is one choice of the language switcher: a plain link that sets
+// the language and comes back to the page.
+type LocaleLink struct {
+	Locale  string // "de"
+	Name    string // in its own language: "Deutsch"
+	URL     string
+	Current bool
+}
+
+// HTMLLang is the lang attribute of the page.
+func (b Base) HTMLLang() string {
+	if b.Lang == "" {
+		return "en"
+	}
+	return b.Lang
 }
 
 // Flash is a one-time message.

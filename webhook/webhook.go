@@ -31,10 +31,11 @@ const (
 	SourceCreated      = "source.created"
 	SourceConfigured   = "source.configured"
 	SourceCheckFailed  = "source.check_failed"
+	SourceRepaired     = "source.repaired"
 )
 
 // Types lists every event type.
-var Types = []string{AccountCreated, AccountConnected, DestinationCreated, SourceCreated, SourceConfigured, SourceCheckFailed}
+var Types = []string{AccountCreated, AccountConnected, DestinationCreated, SourceCreated, SourceConfigured, SourceCheckFailed, SourceRepaired}
 
 // Event is one notification; it is the JSON body of the POST. It never
 // carries a credential, a token or a property value.
