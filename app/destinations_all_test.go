@@ -386,3 +386,40 @@ func TestStrictFakeRefuses(t *testing.T) {
 		}
 	}
 }
+
+// TestBigQueryEditKeepsTheKey edits a BigQuery destination without
+// uploading its key again: the saved key is kept (not sent), and a broken
+// replacement is refused next to its field, never echoed.
+func TestBigQueryEditKeepsTheKey(t *testing.T) {
+	ts := mustStart(t, nil)
+	csrf := ts.signUp(t, "bigquery+edit@example.com")
+	_, page := ts.get(t, "/destination/new/bigquery_v2")
+	values := url.Values{"_csrf": {csrf}, "_form_token": {formToken(t, page)}, "cloud_storage_location": {"US"}, "loading_mode": {"UPSERT"}}
+	resp, body := ts.postForm(t, "/destination/new/bigquery_v2", values, map[string]string{forms.FilePrefix + "service_account_credentials": serviceAccountKey})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: got %d\n%s", resp.StatusCode, errorSummary(body))
+	}
+	_, page = ts.get(t, "/destination/edit")
+	contains(t, page, `id="service_account_credentials-keep" name="_choice.service_account_credentials" value="keep" checked`)
+	based := regexp.MustCompile(`name="_based_on" value="([^"]+)"`).FindStringSubmatch(page)
+	edit := url.Values{"_csrf": {csrf}, "_choice.service_account_credentials": {"replace"}, "cloud_storage_location": {"EU"}}
+	if based != nil {
+		edit.Set("_based_on", based[1])
+	}
+	resp, body = ts.postForm(t, "/destination/edit", edit, map[string]string{forms.FilePrefix + "service_account_credentials": `{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----`})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "is not valid JSON") || strings.Contains(body, "BEGIN PRIVATE KEY") {
+		t.Fatalf("broken replacement: got %d, want 422 with the message and no echo\n%s", resp.StatusCode, errorSummary(body))
+	}
+	edit.Set("_choice.service_account_credentials", "keep")
+	resp, body = ts.post(t, "/destination/edit", edit)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("edit keeping the key: got %d\n%s", resp.StatusCode, errorSummary(body))
+	}
+	ds, err := ts.App.Client.ListDestinations(context.Background(), ts.sessionToken(t))
+	if err != nil || len(ds) == 0 {
+		t.Fatalf("list destinations: %v", err)
+	}
+	if got := ds[0].Properties["cloud_storage_location"]; got != "EU" {
+		t.Fatalf("region: got %v, want EU", got)
+	}
+}

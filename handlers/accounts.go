@@ -53,7 +53,7 @@ func fixedAccount(next echo.HandlerFunc) echo.HandlerFunc {
 
 // New handles GET /account/new.
 func (h *Accounts) New(c echo.Context) error {
-	m := views.AccountNewPage{Base: h.base(c, "Create your Stitch account", ""), Form: views.SimpleForm{Values: map[string]string{}}}
+	m := views.AccountNewPage{Base: h.base(c, tr(c).T("account.title"), ""), Form: views.SimpleForm{Values: map[string]string{}}}
 	h.record(c.Request().Context(), journey.Event{Kind: journey.Account, Step: journey.FormShown})
 	return render(c, http.StatusOK, views.AccountNew(m))
 }
@@ -61,32 +61,33 @@ func (h *Accounts) New(c echo.Context) error {
 // Create handles POST /account: validate, create the account server-side with
 // the partner credentials, store the token in the session.
 func (h *Accounts) Create(c echo.Context) error {
+	l := tr(c)
 	f := views.SimpleForm{Values: map[string]string{}}
 	for _, k := range []string{"first_name", "last_name", "email", "company", "region"} {
 		f.Values[k] = strings.TrimSpace(c.FormValue(k))
 	}
 	if f.Values["first_name"] == "" {
-		f.Add("first_name", "Enter your first name")
+		f.Add("first_name", l.T("account.firstNameMissing"))
 	}
 	if f.Values["last_name"] == "" {
-		f.Add("last_name", "Enter your last name")
+		f.Add("last_name", l.T("account.lastNameMissing"))
 	}
 	switch email := f.Values["email"]; {
 	case email == "":
-		f.Add("email", "Enter your email address")
+		f.Add("email", l.T("account.emailMissing"))
 	case !validEmail(email):
-		f.Add("email", "Enter an email address in the correct format, like name@example.com")
+		f.Add("email", l.T("account.emailInvalid"))
 	}
 	if f.Values["company"] == "" {
-		f.Add("company", "Enter your company name")
+		f.Add("company", l.T("account.companyMissing"))
 	}
 	if r := f.Values["region"]; r != "us-east-1" && r != "eu-central-1" {
 		f.Values["region"] = ""
-		f.Add("region-us-east-1", "Choose where your data should be processed")
+		f.Add("region-us-east-1", l.T("account.regionMissing"))
 	}
 	renderForm := func(status int) error {
-		m := views.AccountNewPage{Base: h.base(c, "Create your Stitch account", ""), Form: f}
-		m.Title = "Error: " + m.Title
+		m := views.AccountNewPage{Base: h.base(c, l.T("account.title"), ""), Form: f}
+		m.Title = "Error: " + m.Title // the layout words the prefix in the page's language
 		return render(c, status, views.AccountNew(m))
 	}
 	if len(f.Errors) > 0 {
@@ -101,13 +102,13 @@ func (h *Accounts) Create(c echo.Context) error {
 	switch {
 	case err == nil:
 	case errors.As(err, &apiErr) && apiErr.Code == "ExistingUser":
-		f.Add("email", "This email address already has a Stitch account. Use another address, or connect the existing account from the start page.")
+		f.Add("email", l.T("account.emailTaken"))
 		return renderForm(http.StatusUnprocessableEntity)
 	case errors.As(err, &apiErr) && apiErr.Status == http.StatusBadRequest && partnerField(apiErr):
 		h.Log.ErrorContext(c.Request().Context(), "stitch rejected the partner credentials; check STITCH_PARTNER_ID and STITCH_PARTNER_SECRET", "status", apiErr.Status, "code", apiErr.Code)
 		return errPartnerConfig
 	case connect.IsUpstreamUnavailable(err):
-		f.Add("submit", "Stitch did not answer, so your account was not created yet. Your details are kept: send the form again.")
+		f.Add("submit", l.T("account.stitchDown"))
 		return renderForm(http.StatusServiceUnavailable)
 	default:
 		return err
@@ -115,7 +116,7 @@ func (h *Accounts) Create(c echo.Context) error {
 	s := sessionOf(c)
 	a := Account{Token: acct.AccessToken, ID: int64(acct.StitchAccountID), Region: f.Values["region"]}
 	s.SetAccount(a)
-	s.SetFlash(FlashSuccess, "Your Stitch account is ready. Check your email to finish setting it up at Stitch.")
+	s.SetFlash(FlashSuccess, l.T("account.created"))
 	emit(c, "onramp:account_connected", map[string]any{"stitch_account_id": a.ID, "created": true})
 	h.record(c.Request().Context(), journey.Event{Kind: journey.Account, Step: journey.Created, AccountID: a.ID})
 	return redirect(c, "/")
@@ -143,12 +144,13 @@ func validEmail(s string) bool {
 // the top-level window, where the state is then set in the right session.
 func (h *Accounts) Connect(c echo.Context) error {
 	if c.Request().Header.Get("Sec-Fetch-Dest") == "iframe" {
+		l := tr(c)
 		return render(c, http.StatusOK, views.Notice(views.NoticePage{
-			Base:        h.base(c, "Connect your Stitch account", ""),
-			Heading:     "Connect your Stitch account in a full window",
-			Message:     "Stitch's sign-in page cannot be shown inside another website. Continue in the full window; you will come back here when you are done.",
+			Base:        h.base(c, l.T("account.connectTitle"), ""),
+			Heading:     l.T("account.connectFrameHeading"),
+			Message:     l.T("account.connectFrameMessage"),
 			ActionURL:   "/account/connect",
-			ActionLabel: "Continue to Stitch",
+			ActionLabel: l.T("account.connectFrameAction"),
 			ActionTop:   true,
 		}))
 	}
@@ -171,6 +173,7 @@ func (h *Accounts) Connect(c echo.Context) error {
 // handle a refusal, exchange the code, store the token.
 func (h *Accounts) Callback(c echo.Context) error {
 	s := sessionOf(c)
+	l := tr(c)
 	want := s.Take(accountStateKey)
 	got := c.QueryParam("state")
 	ctx := c.Request().Context()
@@ -184,16 +187,16 @@ func (h *Accounts) Callback(c echo.Context) error {
 	if !valid {
 		h.Log.WarnContext(c.Request().Context(), "account oauth callback with a missing, mismatched or reused state")
 		return render(c, http.StatusBadRequest, views.OAuthDenied(views.OAuthDeniedPage{
-			Base:     h.base(c, "We could not connect your account", ""),
-			Heading:  "We could not connect your account",
-			Message:  "The sign-in link was old or already used, so we stopped for your safety. Start again and it will work.",
+			Base:     h.base(c, l.T("account.notConnected"), ""),
+			Heading:  l.T("account.notConnected"),
+			Message:  l.T("account.stateInvalid"),
 			RetryURL: "/account/connect",
 		}))
 	}
 	if e := c.QueryParam("error"); e != "" {
-		heading, msg := "You did not allow access", "Stitch says access to your account was not allowed. Nothing was changed. You can try again whenever you are ready."
+		heading, msg := l.T("account.deniedHeading"), l.T("account.deniedMessage")
 		if e != "access_denied" {
-			heading, msg = "Stitch could not connect your account", "Stitch reported a problem while connecting your account. Nothing was changed. Try again."
+			heading, msg = l.T("account.failedHeading"), l.T("account.failedMessage")
 		}
 		return render(c, http.StatusOK, views.OAuthDenied(views.OAuthDeniedPage{
 			Base: h.base(c, heading, ""), Heading: heading, Message: msg, RetryURL: "/account/connect",
@@ -207,9 +210,9 @@ func (h *Accounts) Callback(c echo.Context) error {
 	var apiErr *connect.Error
 	if errors.As(err, &apiErr) && apiErr.Status == http.StatusBadRequest {
 		return render(c, http.StatusBadRequest, views.OAuthDenied(views.OAuthDeniedPage{
-			Base:     h.base(c, "We could not connect your account", ""),
-			Heading:  "We could not connect your account",
-			Message:  "The approval from Stitch has expired or was already used. Approvals last five minutes. Start again to get a fresh one.",
+			Base:     h.base(c, l.T("account.notConnected"), ""),
+			Heading:  l.T("account.notConnected"),
+			Message:  l.T("account.codeExpired"),
 			RetryURL: "/account/connect",
 		}))
 	}
@@ -218,7 +221,7 @@ func (h *Accounts) Callback(c echo.Context) error {
 	}
 	a := Account{Token: acct.AccessToken, ID: int64(acct.StitchAccountID)}
 	s.SetAccount(a)
-	s.SetFlash(FlashSuccess, "Your Stitch account is connected.")
+	s.SetFlash(FlashSuccess, l.T("account.connected"))
 	emit(c, "onramp:account_connected", map[string]any{"stitch_account_id": a.ID, "created": false})
 	h.record(ctx, journey.Event{Kind: journey.Account, Step: journey.Connected, AccountID: a.ID})
 	return redirect(c, "/")
@@ -229,16 +232,18 @@ func (h *Accounts) Callback(c echo.Context) error {
 // and the partner's page is told the user left (onramp:close).
 func (h *Accounts) Disconnect(c echo.Context) error {
 	s := sessionOf(c)
+	l := tr(c)
 	if inLaunch(c) {
-		base := h.base(c, "You have left Onramp", "", Event{Type: "onramp:close", Data: map[string]any{"reason": "cancelled"}})
+		left := l.T("account.leftHeading", "Product", h.productName())
+		base := h.base(c, left, "", Event{Type: "onramp:close", Data: map[string]any{"reason": "cancelled"}})
 		base.Widget = true
 		s.Clear()
 		return render(c, http.StatusOK, views.Notice(views.NoticePage{
-			Base: base, Heading: "You have left Onramp",
-			Message: "Go back to the application to continue.", Close: true,
+			Base: base, Heading: left,
+			Message: l.T("account.leftMessage"), Close: true,
 		}))
 	}
 	s.Clear()
-	s.SetFlash(FlashInfo, "You are signed out of Onramp. Your Stitch account and its access token stay valid at Stitch; revoke access in your Stitch account settings if you want to.")
+	s.SetFlash(FlashInfo, l.T("account.signedOut"))
 	return redirect(c, "/")
 }

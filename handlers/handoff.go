@@ -384,6 +384,21 @@ func scopeAllows(s handoffScope, p string) bool {
 	return false
 }
 
+// isStepPage reports whether p is a step page of the source (where the
+// step router sends someone whose step is done).
+func isStepPage(sourceID, p string) bool {
+	rest, ok := strings.CutPrefix(p, "/sources/"+sourceID+"/")
+	if !ok {
+		return false
+	}
+	first, _, _ := strings.Cut(rest, "/")
+	switch first {
+	case "form", "oauth", "profile", "discover", "fields", "done", "repair":
+		return true
+	}
+	return false
+}
+
 // Restrict keeps a hand-off session inside its one source and step: it
 // ends the session when the link was revoked or its time is up, and
 // answers every other page with a plain page (the step is done, or it is
@@ -407,7 +422,7 @@ func (h *Handoff) Restrict(next echo.HandlerFunc) echo.HandlerFunc {
 		if scopeAllows(s, p) {
 			return next(c)
 		}
-		if strings.HasPrefix(p, "/sources/"+s.SourceID+"/") && c.Request().Method == http.MethodGet {
+		if isStepPage(s.SourceID, p) && c.Request().Method == http.MethodGet {
 			return h.ended(c, http.StatusOK, "Thank you: your part is done", "What you entered is saved. The person who sent you the link can continue from here. You can close this window.")
 		}
 		return h.ended(c, http.StatusForbidden, "This link opens one step only", "It was sent to you for one setup step, so other pages are not available. You can close this window.")

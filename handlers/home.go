@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/onramp/onramp/connect"
+	"github.com/onramp/onramp/i18n"
 	"github.com/onramp/onramp/views"
 )
 
@@ -26,10 +27,11 @@ type Home struct {
 // Show handles GET /: two choices when signed out; the account's destination
 // and sources, and what to do next, when signed in.
 func (h *Home) Show(c echo.Context) error {
-	m := views.HomePage{Base: h.base(c, "Start", "home")}
+	l := tr(c)
+	m := views.HomePage{Base: h.base(c, l.T("home.title"), "home")}
 	acct, ok := sessionOf(c).Account()
 	if !ok {
-		m.Title = "Connect your data"
+		m.Title = l.T("home.signedOutTitle")
 		return render(c, http.StatusOK, views.Home(m))
 	}
 	ctx := c.Request().Context()
@@ -57,15 +59,15 @@ func (h *Home) Show(c echo.Context) error {
 	}
 	checks := lastChecks(ctx, h.API, acct.Token, live)
 	for i, s := range live {
-		m.Sources = append(m.Sources, h.sourceRow(s, checks[i]))
+		m.Sources = append(m.Sources, h.sourceRow(l, s, checks[i]))
 	}
 	return render(c, http.StatusOK, views.Home(m))
 }
 
 // sourceRow summarises a source for lists, with its one status (package
 // status) from the report card and the last connection check (nil when
-// there is none or it could not be read).
-func (u *UI) sourceRow(s connect.Source, chk *connect.ConnectionCheck) views.SourceRow {
+// there is none or it could not be read), in l's words.
+func (u *UI) sourceRow(l *i18n.Localizer, s connect.Source, chk *connect.ConnectionCheck) views.SourceRow {
 	r := views.SourceRow{
 		ID:       s.ID.String(),
 		Name:     s.DisplayName,
@@ -76,12 +78,12 @@ func (u *UI) sourceRow(s connect.Source, chk *connect.ConnectionCheck) views.Sou
 		r.Name = r.TypeName
 	}
 	st := sourceStatus(&s, chk)
-	r.Status, r.StatusClass = st.Label, st.Tone
+	r.Status, r.StatusClass = l.T(st.Key), st.Tone
 	if st.Continue || st.Checking {
 		r.ContinueURL = StepURL(s.ID.String(), s.ReportCard.CurrentStepType)
 	}
 	if chk != nil && chk.Status == connect.CheckFailed {
-		r.Check = plainCheckMessage(checkDetail(chk))
+		r.Check = l.T(checkMessageKey(checkDetail(chk)))
 		r.ContinueURL = "/sources/" + s.ID.String() + "/form"
 	}
 	return r

@@ -144,7 +144,8 @@ func NewRouter(o Options) *echo.Echo {
 	}
 	e.Pre(o.Metrics.Middleware(e.Routes)) // requests by route pattern, method and status (first: it sees the method sent)
 	e.Pre(headAsGet())                    // HEAD is answered by every GET route, without a body
-	e.Use(chain( // composed once at start, not per request (see chain)
+	// Every request, in this order; composed once at start (see chain).
+	e.Use(chain(
 		headRestored(),
 		requestID(),
 		accessLog(o.Log),

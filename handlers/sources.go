@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -17,6 +16,7 @@ import (
 	"github.com/onramp/onramp/connect"
 	"github.com/onramp/onramp/dates"
 	"github.com/onramp/onramp/forms"
+	"github.com/onramp/onramp/i18n"
 	"github.com/onramp/onramp/journey"
 	"github.com/onramp/onramp/repair"
 	"github.com/onramp/onramp/seal"
@@ -56,14 +56,14 @@ type Sources struct {
 
 const formTokenField = "_form_token"
 
-// stepLabels name report card steps for the step indicator.
-var stepLabels = map[string]string{
-	connect.StepForm:            "Connection details",
-	connect.StepOAuth:           "Sign in",
-	connect.StepProfile:         "Choose profile",
-	connect.StepDiscoverSchema:  "Check connection",
-	connect.StepFieldSelection:  "Choose data",
-	connect.StepFullyConfigured: "Done",
+// stepKeys are the message ids naming report card steps in the step indicator.
+var stepKeys = map[string]string{
+	connect.StepForm:            "steps.form",
+	connect.StepOAuth:           "steps.oauth",
+	connect.StepProfile:         "steps.profile",
+	connect.StepDiscoverSchema:  "steps.discover",
+	connect.StepFieldSelection:  "steps.fields",
+	connect.StepFullyConfigured: "steps.done",
 }
 
 // stepItems derives the step indicator from a report card: steps before the
@@ -78,12 +78,8 @@ func stepItems(rc connect.ReportCard, page string) []views.StepItem {
 	}
 	items := make([]views.StepItem, 0, len(rc.Steps))
 	for i, s := range rc.Steps {
-		label := stepLabels[s.Type]
-		if label == "" {
-			label = forms.Humanize(s.Type)
-		}
 		done := i < cur || rc.CurrentStepType == connect.StepFullyConfigured
-		items = append(items, views.StepItem{Label: label, Done: done && s.Type != page, Current: s.Type == page})
+		items = append(items, views.StepItem{Key: stepKeys[s.Type], Label: forms.Humanize(s.Type), Done: done && s.Type != page, Current: s.Type == page})
 	}
 	return items
 }
@@ -134,7 +130,7 @@ func (h *Sources) List(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	m := views.SourcesPage{Base: h.base(c, "Sources", "sources")}
+	m := views.SourcesPage{Base: h.base(c, tr(c).T("sources.title"), "sources")}
 	var live []connect.Source
 	for _, s := range srcs {
 		if s.DeletedAt == nil {
@@ -144,7 +140,7 @@ func (h *Sources) List(c echo.Context) error {
 	checks := lastChecks(ctx, h.API, acct.Token, live)
 	m.Health = map[string]views.SourceHealth{}
 	for i, s := range live {
-		row := h.sourceRow(s, checks[i])
+		row := h.sourceRow(tr(c), s, checks[i])
 		m.Checking = m.Checking || sourceStatus(&s, checks[i]).Checking
 		health := h.sourceHealth(&s, checks[i])
 		if health.Broken() {
@@ -235,7 +231,7 @@ func (h *Sources) New(c echo.Context) error {
 		return err
 	}
 	h.record(c.Request().Context(), journey.Event{Kind: journey.Source, Step: journey.FormShown, AccountID: mustAccount(c).ID, Type: rc.Type})
-	dn := displayNameField(h.typeName(typ))
+	dn := localDisplayName(c, h.typeName(typ))
 	return h.renderCreate(c, http.StatusOK, rc, f, dn, randomToken(18))
 }
 
@@ -247,18 +243,27 @@ func displayNameField(value string) *forms.Field {
 	return dn
 }
 
+// localDisplayName is the source's name field in the page's language.
+func localDisplayName(c echo.Context, value string) *forms.Field {
+	dn := displayNameField(value)
+	l := tr(c)
+	dn.Label, dn.Hint = l.T("sourceForm.displayName"), l.T("sourceForm.displayNameHint")
+	return dn
+}
+
 func (h *Sources) renderCreate(c echo.Context, status int, rc *connect.ReportCard, f *forms.Form, dn *forms.Field, token string) error {
 	name := h.typeName(rc.Type)
+	l := tr(c)
 	m := views.SourceFormPage{
-		Base:        h.stepBase(c, "Connect "+name, "", connect.StepForm),
+		Base:        h.stepBase(c, l.T("sourceForm.connectTitle", "Name", name), "", connect.StepForm),
 		Steps:       stepItems(*rc, connect.StepForm),
-		Heading:     "Connect " + name,
-		Intro:       "Tell Stitch how to reach your " + name + " data. Fields are required unless marked optional.",
+		Heading:     l.T("sourceForm.connectTitle", "Name", name),
+		Intro:       l.T("sourceForm.connectIntro", "Name", name),
 		Action:      "/sources/new/" + url.PathEscape(rc.Type),
 		Form:        f,
 		DisplayName: dn,
 		FormToken:   token,
-		Submit:      "Save and continue",
+		Submit:      l.T("common.saveContinue"),
 		CancelURL:   "/sources/new",
 	}
 	if h.DebugFields && !h.showAll(c) {
@@ -304,7 +309,7 @@ func (h *Sources) Create(c echo.Context) error {
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest)
 	}
-	dn := displayNameField(strings.TrimSpace(values.Get("display_name")))
+	dn := localDisplayName(c, strings.TrimSpace(values.Get("display_name")))
 	props, ok := f.Decode(values)
 	if kind, _, _ := f.Action(); kind != "" {
 		return h.renderCreate(c, http.StatusOK, rc, f, dn, token)
@@ -327,7 +332,7 @@ func (h *Sources) Create(c echo.Context) error {
 		if id != "" {
 			return h.alreadyCreated(c, id)
 		}
-		f.AddError("submit", "This form is already being sent. Wait a moment, then check your sources.")
+		f.AddError("submit", tr(c).T("sources.alreadySending"))
 		return h.renderCreate(c, http.StatusConflict, rc, f, dn, token)
 	}
 	// From now on a clash with this name may be our own source.
@@ -386,7 +391,7 @@ func (h *Sources) ownClash(c echo.Context, acct Account, typ, display string, er
 }
 
 func (h *Sources) alreadyCreated(c echo.Context, id string) error {
-	sessionOf(c).SetFlash(FlashInfo, "This source was already created when you first sent the form. Here it is.")
+	sessionOf(c).SetFlash(FlashInfo, tr(c).T("sources.alreadyCreated"))
 	return redirect(c, "/sources/"+id)
 }
 
@@ -458,7 +463,7 @@ func (h *Sources) Edit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.renderStep(c, http.StatusOK, src, f, displayNameField(h.sourceName(src)))
+	return h.renderStep(c, http.StatusOK, src, f, localDisplayName(c, h.sourceName(src)))
 }
 
 // stepForm builds the edit form of one of a source's steps from the source's
@@ -476,30 +481,31 @@ var stepPaths = map[string]string{connect.StepForm: "form", connect.StepOAuth: "
 func (h *Sources) renderStep(c echo.Context, status int, src *connect.Source, f *forms.Form, dn *forms.Field, conflicts ...views.Conflict) error {
 	name := h.sourceName(src)
 	typeName := h.typeName(src.Type)
+	l := tr(c)
 	m := views.SourceFormPage{
 		Base:        h.stepBase(c, name, src.ID.String(), f.StepType),
 		Steps:       stepItems(src.ReportCard, f.StepType),
 		Form:        f,
 		DisplayName: dn,
 		Action:      "/sources/" + src.ID.String() + "/" + stepPaths[f.StepType],
-		Submit:      "Save and continue",
+		Submit:      l.T("common.saveContinue"),
 		CancelURL:   "/sources/" + src.ID.String(),
 		// The version this form shows: a save over a newer one is a conflict.
 		Hidden:    []views.Hidden{{Name: basedOnField, Value: forms.Version(src.DisplayName, src.Properties)}},
 		Conflicts: conflicts,
 	}
 	if len(conflicts) > 0 {
-		m.Submit = "Save my values"
+		m.Submit = l.T("sourceForm.saveMine")
 	}
 	switch f.StepType {
 	case connect.StepForm:
-		m.Heading = "Connection details for " + name
-		m.Intro = "Saved passwords and keys are kept unless you replace them."
+		m.Heading = l.T("sourceForm.editHeading", "Name", name)
+		m.Intro = l.T("sourceForm.editIntro")
 	case connect.StepProfile:
-		m.Heading = "Choose what to replicate from " + typeName
-		m.Intro = "Pick the profile or account Stitch should read."
+		m.Heading = l.T("sourceForm.profileHeading", "Name", typeName)
+		m.Intro = l.T("sourceForm.profileIntro")
 	case connect.StepOAuth:
-		m.Heading = "Sign in to " + typeName
+		m.Heading = l.T("sourceForm.oauthHeading", "Name", typeName)
 	}
 	if h.DebugFields && !h.showAll(c) {
 		m.DebugURL = m.Action + "?all_fields=1"
@@ -551,7 +557,7 @@ func (h *Sources) Update(stepType string) echo.HandlerFunc {
 		}
 		var dn *forms.Field
 		if stepType == connect.StepForm {
-			dn = displayNameField(strings.TrimSpace(values.Get("display_name")))
+			dn = localDisplayName(c, strings.TrimSpace(values.Get("display_name")))
 		}
 		props, ok := f.Decode(values)
 		if kind, _, _ := f.Action(); kind != "" {
@@ -572,7 +578,7 @@ func (h *Sources) Update(stepType string) echo.HandlerFunc {
 			newName = dn.Value
 		}
 		if cs := conflictsOf(f, values, src.DisplayName, newName, src.Properties, props); cs != nil {
-			f.AddError("submit", "Not saved: this source was changed after you opened the form. Compare the values, then save yours to replace them.")
+			f.AddError("submit", tr(c).T("sources.changedMeanwhile"))
 			return h.renderStep(c, http.StatusConflict, src, f, dn, cs...)
 		}
 		req := connect.UpdateSourceRequest{Properties: props}
@@ -587,9 +593,9 @@ func (h *Sources) Update(stepType string) echo.HandlerFunc {
 			}
 			return err
 		}
-		msg := "Saved."
+		msg := tr(c).T("sources.saved")
 		if len(props) > 0 && updated.ReportCard.CurrentStepType == connect.StepFullyConfigured {
-			msg = "Saved. Stitch is checking the connection with the new details; the status below shows the outcome."
+			msg = tr(c).T("sources.savedChecking")
 		}
 		sessionOf(c).SetFlash(FlashSuccess, msg)
 		return redirect(c, StepURL(updated.ID.String(), updated.ReportCard.CurrentStepType))
@@ -625,10 +631,7 @@ func (h *Sources) Discover(c echo.Context) error {
 	if st.State == "succeeded" && st.NextURL != "" && src.ReportCard.CurrentStepType != connect.StepDiscoverSchema {
 		return redirect(c, st.NextURL)
 	}
-	title := map[string]string{"failed": "Connection failed", "succeeded": "The connection works"}[st.State]
-	if title == "" {
-		title = "Checking the connection"
-	}
+	title := tr(c).T(views.DiscoverHeading(st.State))
 	m := views.DiscoverPage{Base: h.stepBase(c, title, src.ID.String(), connect.StepDiscoverSchema), Steps: stepItems(src.ReportCard, connect.StepDiscoverSchema), Status: st}
 	return render(c, http.StatusOK, views.Discover(m))
 }
@@ -672,9 +675,9 @@ func (h *Sources) discoverStatus(ctx context.Context, acct Account, src *connect
 		h.record(ctx, journey.CheckFailed(acct.ID, src, chk))
 		st.State = "failed"
 		st.Detail = checkDetail(chk)
-		st.Message = plainCheckMessage(st.Detail)
+		st.Message = i18n.From(ctx).T(checkMessageKey(st.Detail))
 		if d := diagnose(src, chk); d.Action == repair.ReEnter || d.Action == repair.Reauthorize {
-			st.Message, st.RepairURL = d.Message, "/sources/"+id+"/repair"
+			st.RepairURL = "/sources/" + id + "/repair"
 		}
 	}
 	return st, nil
@@ -689,21 +692,28 @@ func checkDetail(chk *connect.ConnectionCheck) string {
 	return ""
 }
 
-// plainCheckMessage explains common connection failures in plain words.
+// plainCheckMessage explains common connection failures in plain words
+// (English; pages use checkMessageKey in the reader's language).
 func plainCheckMessage(detail string) string {
+	return i18n.From(nil).T(checkMessageKey(detail))
+}
+
+// checkMessageKey is the message id explaining a connection failure, from
+// Stitch's own text.
+func checkMessageKey(detail string) string {
 	d := strings.ToLower(detail)
 	switch {
 	case strings.Contains(d, "password") || strings.Contains(d, "authentication") || strings.Contains(d, "access denied") || strings.Contains(d, "unauthorized") || strings.Contains(d, "invalid api") || strings.Contains(d, "token"):
-		return "The user name, password or key was not accepted. Check them and try again."
+		return "check.credentials"
 	case strings.Contains(d, "host name") || strings.Contains(d, "name or service not known") || strings.Contains(d, "unknown host") ||
 		strings.Contains(d, "server host") || strings.Contains(d, "no such host"):
-		return "Stitch could not find that host. Check the host name or IP address."
+		return "check.host"
 	case strings.Contains(d, "refused") || strings.Contains(d, "can't connect") || strings.Contains(d, "timed out") || strings.Contains(d, "timeout") || strings.Contains(d, "unreachable"):
-		return "Stitch could not reach the server. Check the host and port, and that your firewall allows Stitch's IP addresses."
+		return "check.unreachable"
 	case strings.Contains(d, "ssl") || strings.Contains(d, "certificate"):
-		return "The secure (SSL) connection failed. Check the SSL settings and certificates."
+		return "check.ssl"
 	}
-	return "The connection check failed. Check the connection details and try again."
+	return "check.generic"
 }
 
 // Done handles GET /sources/:id/done: the summary of a configured source.
@@ -719,13 +729,13 @@ func (h *Sources) Done(c echo.Context) error {
 		return redirect(c, StepURL(src.ID.String(), src.ReportCard.CurrentStepType))
 	}
 	m := views.DonePage{
-		Base:     h.stepBase(c, h.sourceName(src)+" is set up", src.ID.String(), connect.StepFullyConfigured),
+		Base:     h.stepBase(c, tr(c).T("done.heading", "Name", h.sourceName(src)), src.ID.String(), connect.StepFullyConfigured),
 		Steps:    stepItems(src.ReportCard, connect.StepFullyConfigured),
 		SourceID: src.ID.String(),
 		Name:     h.sourceName(src),
 		TypeName: h.typeName(src.Type),
 		Paused:   src.PausedAt != nil,
-		Schedule: h.scheduleText(src),
+		Schedule: h.scheduleText(tr(c), src),
 	}
 	var chk *connect.ConnectionCheck
 	if got, err := h.API.SourceLastConnectionCheck(c.Request().Context(), acct.Token, src.ID); err == nil {
@@ -734,7 +744,7 @@ func (h *Sources) Done(c echo.Context) error {
 		h.Log.Warn("source connection check unavailable", "id", RequestID(c.Request().Context()), "err", err)
 	}
 	st := sourceStatus(src, chk)
-	m.Status, m.StatusClass, m.Checking = st.Label, st.Tone, st.Checking
+	m.Status, m.StatusClass, m.Checking = tr(c).T(st.Key), st.Tone, st.Checking
 	m.Health = h.sourceHealth(src, chk)
 	if chk != nil && chk.Status == connect.CheckFailed {
 		h.record(c.Request().Context(), journey.CheckFailed(acct.ID, src, chk))
@@ -743,7 +753,7 @@ func (h *Sources) Done(c echo.Context) error {
 	}
 	m.ReturnURL, m.ReturnLabel = h.returnLink(c)
 	if src.Schedule != nil && src.Schedule.NextFireTime != nil && src.PausedAt == nil {
-		m.NextRun = src.Schedule.NextFireTime.UTC().Format("2 January 2006 at 15:04 UTC")
+		m.NextRun = tr(c).DateTime(*src.Schedule.NextFireTime)
 	}
 	if _, ok := src.ReportCard.Step(connect.StepFieldSelection); ok {
 		streams, err := h.API.ListStreams(c.Request().Context(), acct.Token, src.ID)
@@ -771,9 +781,9 @@ func streamSelected(s connect.Stream) bool {
 }
 
 // scheduleText describes the replication schedule in words.
-func (h *Sources) scheduleText(src *connect.Source) string {
+func (h *Sources) scheduleText(l *i18n.Localizer, src *connect.Source) string {
 	if v, ok := src.Properties["cron_expression"].(string); ok && v != "" {
-		return "On a custom schedule (" + v + ")"
+		return l.T("done.customSchedule", "Cron", v)
 	}
 	if v, ok := src.Properties["frequency_in_minutes"].(string); ok && v != "" {
 		return h.optionLabel("frequency_in_minutes", v)
@@ -781,7 +791,7 @@ func (h *Sources) scheduleText(src *connect.Source) string {
 	if src.Schedule != nil && src.Schedule.Interval > 0 {
 		return h.optionLabel("frequency_in_minutes", strconv.Itoa(int(src.Schedule.Interval)))
 	}
-	return "On Stitch's default schedule"
+	return l.T("done.defaultSchedule")
 }
 
 // action runs one source action and confirms what happened.
@@ -806,9 +816,9 @@ func (h *Sources) Sync(c echo.Context) error {
 			return "", "", err
 		}
 		if job.AlreadyRunning {
-			return "Stitch is already replicating " + h.sourceName(src) + ". The current run continues.", StepURL(src.ID.String(), src.ReportCard.CurrentStepType), nil
+			return tr(c).T("sources.syncRunning", "Name", h.sourceName(src)), StepURL(src.ID.String(), src.ReportCard.CurrentStepType), nil
 		}
-		return "Replication of " + h.sourceName(src) + " has started.", StepURL(src.ID.String(), src.ReportCard.CurrentStepType), nil
+		return tr(c).T("sources.syncStarted", "Name", h.sourceName(src)), StepURL(src.ID.String(), src.ReportCard.CurrentStepType), nil
 	})
 }
 
@@ -818,7 +828,7 @@ func (h *Sources) Pause(c echo.Context) error {
 		if _, err := h.API.PauseSource(ctx, acct.Token, src.ID, time.Now().UTC().Truncate(time.Second)); err != nil {
 			return "", "", err
 		}
-		return h.sourceName(src) + " is paused. Stitch will not replicate it until you resume it.", StepURL(src.ID.String(), src.ReportCard.CurrentStepType), nil
+		return tr(c).T("sources.paused", "Name", h.sourceName(src)), StepURL(src.ID.String(), src.ReportCard.CurrentStepType), nil
 	})
 }
 
@@ -828,7 +838,7 @@ func (h *Sources) Unpause(c echo.Context) error {
 		if _, err := h.API.UnpauseSource(ctx, acct.Token, src.ID); err != nil {
 			return "", "", err
 		}
-		return h.sourceName(src) + " is running again.", StepURL(src.ID.String(), src.ReportCard.CurrentStepType), nil
+		return tr(c).T("sources.resumed", "Name", h.sourceName(src)), StepURL(src.ID.String(), src.ReportCard.CurrentStepType), nil
 	})
 }
 
@@ -838,7 +848,7 @@ func (h *Sources) Delete(c echo.Context) error {
 		if _, err := h.API.DeleteSource(ctx, acct.Token, src.ID); err != nil {
 			return "", "", err
 		}
-		return fmt.Sprintf("%s was deleted. Data already loaded stays in your destination.", h.sourceName(src)), "/sources", nil
+		return tr(c).T("sources.deleted", "Name", h.sourceName(src)), "/sources", nil
 	})
 }
 

@@ -111,11 +111,20 @@ func (u *UI) returnLink(c echo.Context) (string, string) {
 	if ret == "" {
 		return "", ""
 	}
+	l := tr(c)
 	name := u.PartnerName
 	if name == "" {
-		name = "the app"
+		name = l.T("common.theApp")
 	}
-	return ret, "Back to " + name
+	return ret, l.T("common.backTo", "Name", name)
+}
+
+// productName is the product's name in the words of pages (white-label).
+func (u *UI) productName() string {
+	if u.Product != "" {
+		return u.Product
+	}
+	return "Onramp"
 }
 
 // render writes a component with a status. It renders into a buffer first so
@@ -255,6 +264,11 @@ func (u *UI) ErrorHandler(err error, c echo.Context) {
 		return
 	}
 	page := views.ErrorPage{RequestID: id}
+	l := tr(c)
+	if strings.HasPrefix(req.URL.Path, "/api/") {
+		l = u.Locales.Localizer("en") // the one JSON shape speaks English to partners' backends
+	}
+	product := "Product"
 	var he *echo.HTTPError
 	code := ""
 	widget := inLaunch(c) // before a 401 clears the session
@@ -266,14 +280,14 @@ func (u *UI) ErrorHandler(err error, c echo.Context) {
 		sessionOf(c).Clear()
 		page.Status = http.StatusUnauthorized
 		code = "stitch_token_rejected"
-		page.Heading = "Your connection to Stitch has ended"
-		page.Message = "Stitch no longer accepts this account's access, so Onramp cannot continue. Go back to the application and open Onramp again."
+		page.Heading = l.T("error.tokenEndedHeading")
+		page.Message = l.T("error.tokenEndedMessage", product, u.productName())
 		u.Log.Info("stitch token rejected in a launch session; session cleared", "id", id)
 	case connect.IsUnauthorized(err):
 		// A revoked or invalid token ends the session cleanly.
 		s := sessionOf(c)
 		s.Clear()
-		s.SetFlash(FlashWarning, "Your connection to Stitch has ended, so you have been signed out. Connect your Stitch account again to continue.")
+		s.SetFlash(FlashWarning, l.T("error.signedOutFlash"))
 		u.Log.Info("stitch token rejected; session cleared", "id", id)
 		if err := redirect(c, "/"); err != nil {
 			u.Log.ErrorContext(c.Request().Context(), "redirect after 401", "err", err)
@@ -281,15 +295,15 @@ func (u *UI) ErrorHandler(err error, c echo.Context) {
 		return
 	case errors.Is(err, errPartnerConfig):
 		page.Status = http.StatusInternalServerError
-		page.Heading = "This service is not set up correctly"
-		page.Message = "Stitch did not accept this service's partner credentials, so no account was created. This is not something you did wrong: please tell the team that runs this service."
+		page.Heading = l.T("error.partnerHeading")
+		page.Message = l.T("error.partnerMessage")
 		u.Log.Error("stitch rejected the partner credentials", "id", id)
 	case errors.Is(err, store.ErrUnavailable):
 		// The store logs the outage once; no line per request.
 		page.Status = http.StatusServiceUnavailable
 		code = "store_unavailable"
-		page.Heading = "This service is temporarily unavailable"
-		page.Message = "We could not reach our own storage, so nothing was done. Nothing you have already saved is lost. Wait a moment and try again."
+		page.Heading = l.T("error.storeHeading")
+		page.Message = l.T("error.storeMessage")
 		if req.Method == http.MethodGet {
 			page.RetryURL = req.URL.RequestURI()
 		}
@@ -297,21 +311,21 @@ func (u *UI) ErrorHandler(err error, c echo.Context) {
 	case errors.Is(err, ErrOrigin):
 		page.Status = http.StatusForbidden
 		code = "cross_origin"
-		page.Heading = "This request came from another website"
-		page.Message = "For your security, Onramp only accepts changes sent from its own pages. Open Onramp directly and try again."
+		page.Heading = l.T("error.originHeading")
+		page.Message = l.T("error.originMessage", product, u.productName())
 		u.Log.Warn("cross-origin request refused", "id", id, "method", req.Method, "path", logPath(c))
 	case errors.Is(err, ErrCSRF):
 		page.Status = http.StatusForbidden
-		page.Heading = "This form has expired"
-		page.Message = "For your security, forms stop working after a while or when you sign in again. Go back, reload the page and send it again."
+		page.Heading = l.T("error.csrfHeading")
+		page.Message = l.T("error.csrfMessage")
 	case connect.IsNotFound(err):
 		page.Status = http.StatusNotFound
-		page.Heading = "Page not found"
-		page.Message = "We could not find what you were looking for. It may have been deleted, or the link may be wrong."
+		page.Heading = l.T("error.notFoundHeading")
+		page.Message = l.T("error.notFoundMessage")
 	case connect.IsUpstreamUnavailable(err):
 		page.Status = http.StatusServiceUnavailable
-		page.Heading = "Stitch is not answering right now"
-		page.Message = "We could not reach Stitch. Nothing you have already saved is lost. Wait a moment and try again."
+		page.Heading = l.T("error.stitchDownHeading")
+		page.Message = l.T("error.stitchDownMessage")
 		if req.Method == http.MethodGet {
 			page.RetryURL = req.URL.RequestURI()
 		}
@@ -321,23 +335,26 @@ func (u *UI) ErrorHandler(err error, c echo.Context) {
 		switch he.Code {
 		case http.StatusNotFound, http.StatusMethodNotAllowed:
 			page.Status = http.StatusNotFound
-			page.Heading = "Page not found"
-			page.Message = "We could not find what you were looking for. Check the address, or start again from the start page."
+			page.Heading = l.T("error.notFoundHeading")
+			page.Message = l.T("error.notFoundAddress")
 		case http.StatusRequestEntityTooLarge:
-			page.Heading = "That was too much to send"
-			page.Message = "The form you sent was larger than we accept. Shorten long values and try again."
+			page.Heading = l.T("error.tooLargeHeading")
+			page.Message = l.T("error.tooLargeMessage")
 		default:
 			if he.Code >= 500 {
 				u.Log.Error("request failed", "id", id, "err", err)
 			}
 			page.Heading = http.StatusText(he.Code)
-			page.Message = "Something went wrong with this request. Go back and try again."
+			if !strings.HasPrefix(req.URL.Path, "/api/") {
+				page.Heading = l.T("error.requestHeading")
+			}
+			page.Message = l.T("error.requestMessage")
 		}
 	default:
 		u.Log.Error("request failed", "id", id, "method", methodOf(c), "path", logPath(c), "err", err)
 		page.Status = http.StatusInternalServerError
-		page.Heading = "Sorry, something went wrong"
-		page.Message = "This is a problem on our side. What you saved before is safe. Try again in a moment."
+		page.Heading = l.T("error.internalHeading")
+		page.Message = l.T("error.internalMessage")
 	}
 	if page.Status == 0 {
 		page.Status = http.StatusInternalServerError

@@ -71,8 +71,11 @@ type Input struct {
 
 // Status is what a page shows.
 type Status struct {
-	// Label is the words of the badge.
+	// Label is the words of the badge, in English.
 	Label string
+	// Key is the message id of Label in the catalog (package i18n): pages
+	// show the words in the reader's language.
+	Key string
 	// Tone is ok, warn, bad or busy.
 	Tone string
 	// Checking is true while Stitch is checking or discovering: the page
@@ -86,36 +89,36 @@ type Status struct {
 func Of(in Input) Status {
 	switch {
 	case in.Deleted:
-		return Status{Label: "Deleted", Tone: Bad}
+		return Status{Label: "Deleted", Key: "status.deleted", Tone: Bad}
 	case in.Check == CheckRunning:
-		return Status{Label: "Checking the connection", Tone: Busy, Checking: true}
+		return Status{Label: "Checking the connection", Key: "status.checking", Tone: Busy, Checking: true}
 	case in.Check == CheckFailed:
-		return Status{Label: "Connection failed", Tone: Bad, Continue: in.Step != StepFullyConfigured}
+		return Status{Label: "Connection failed", Key: "status.failed", Tone: Bad, Continue: in.Step != StepFullyConfigured}
 	case in.Paused:
-		return Status{Label: "Paused", Tone: Warn}
+		return Status{Label: "Paused", Key: "status.paused", Tone: Warn}
 	}
 	switch in.Step {
 	case StepDiscoverSchema:
 		if in.Check == CheckSucceeded {
-			return Status{Label: "Finding your data", Tone: Busy, Checking: true}
+			return Status{Label: "Finding your data", Key: "status.finding", Tone: Busy, Checking: true}
 		}
-		return Status{Label: "Checking the connection", Tone: Busy, Checking: true}
+		return Status{Label: "Checking the connection", Key: "status.checking", Tone: Busy, Checking: true}
 	case StepForm:
-		return Status{Label: "Needs connection details", Tone: Warn, Continue: true}
+		return Status{Label: "Needs connection details", Key: "status.needsDetails", Tone: Warn, Continue: true}
 	case StepOAuth:
-		return Status{Label: "Needs sign-in", Tone: Warn, Continue: true}
+		return Status{Label: "Needs sign-in", Key: "status.needsSignIn", Tone: Warn, Continue: true}
 	case StepProfile:
-		return Status{Label: "Needs a profile choice", Tone: Warn, Continue: true}
+		return Status{Label: "Needs a profile choice", Key: "status.needsProfile", Tone: Warn, Continue: true}
 	case StepFieldSelection:
-		return Status{Label: "Needs data selection", Tone: Warn, Continue: true}
+		return Status{Label: "Needs data selection", Key: "status.needsSelection", Tone: Warn, Continue: true}
 	case StepFullyConfigured:
 		if in.RunningJobs > 0 {
-			return Status{Label: "Replicating", Tone: OK}
+			return Status{Label: "Replicating", Key: "status.replicating", Tone: OK}
 		}
 		if in.Kind == Destination {
-			return Status{Label: "Connected", Tone: OK}
+			return Status{Label: "Connected", Key: "status.connected", Tone: OK}
 		}
-		return Status{Label: "Ready", Tone: OK}
+		return Status{Label: "Ready", Key: "status.ready", Tone: OK}
 	}
-	return Status{Label: "Setup incomplete", Tone: Warn, Continue: true}
+	return Status{Label: "Setup incomplete", Key: "status.incomplete", Tone: Warn, Continue: true}
 }

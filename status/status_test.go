@@ -1,8 +1,10 @@
 package status_test
 
 import (
+	"strings"
 	"testing"
 
+	"github.com/onramp/onramp/i18n"
 	"github.com/onramp/onramp/status"
 )
 
@@ -37,7 +39,12 @@ func TestOfTable(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			if got := status.Of(tc.in); got != tc.want {
+			got := status.Of(tc.in)
+			if got.Key == "" || !strings.HasPrefix(got.Key, "status.") {
+				t.Errorf("Of(%+v): got key %q, want a message id", tc.in, got.Key)
+			}
+			got.Key = ""
+			if got != tc.want {
 				t.Fatalf("Of(%+v): got %+v, want %+v", tc.in, got, tc.want)
 			}
 		})
@@ -60,6 +67,29 @@ func TestRunningNeverReadsReady(t *testing.T) {
 					in.Check = status.CheckFailed
 					if got := status.Of(in); got.Tone != status.Bad || got.Checking {
 						t.Errorf("Of(%+v): got %+v, want a failed status", in, got)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestEveryLabelIsTranslated checks each status's key names its English
+// label in the catalog, so every locale has the badge's words.
+func TestEveryLabelIsTranslated(t *testing.T) {
+	t.Parallel()
+	en := i18n.MustNew(i18n.Options{}).Localizer("en")
+	steps := []string{status.StepForm, status.StepOAuth, status.StepProfile, status.StepDiscoverSchema, status.StepFieldSelection, status.StepFullyConfigured, "x"}
+	checks := []string{status.CheckNone, status.CheckRunning, status.CheckSucceeded, status.CheckFailed}
+	for _, kind := range []status.Kind{status.Source, status.Destination} {
+		for _, step := range steps {
+			for _, chk := range checks {
+				for _, flags := range []status.Input{{}, {Paused: true}, {Deleted: true}, {RunningJobs: 1}} {
+					in := flags
+					in.Kind, in.Step, in.Check = kind, step, chk
+					got := status.Of(in)
+					if words := en.T(got.Key); words != got.Label {
+						t.Errorf("Of(%+v): key %q reads %q, want %q", in, got.Key, words, got.Label)
 					}
 				}
 			}
