@@ -444,12 +444,13 @@ func (h *Launch) Redeem(c echo.Context) error {
 		return err
 	}
 	if status != store.RedeemOK {
-		heading, msg := "This link does not work", "The link is not valid. Go back to the application and open Onramp again."
+		l, product := tr(c), h.productName()
+		heading, msg := l.T("error.linkInvalidHeading"), l.T("error.linkInvalidMessage", "Product", product)
 		switch status {
 		case store.RedeemUsed:
-			heading, msg = "This link was already used", "For your security, each link works once. Go back to the application and open Onramp again."
+			heading, msg = l.T("error.linkUsedHeading"), l.T("error.linkUsedMessage", "Product", product)
 		case store.RedeemExpired:
-			heading, msg = "This link has expired", "Links work for a few minutes only. Go back to the application and open Onramp again."
+			heading, msg = l.T("error.linkExpiredHeading"), l.T("error.linkExpiredMessage", "Product", product)
 		}
 		base := h.base(c, heading, "")
 		base.Widget = true

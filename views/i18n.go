@@ -3,6 +3,7 @@ package views
 import (
 	"context"
 	"html"
+	"strings"
 
 	"github.com/a-h/templ"
 
@@ -29,4 +30,14 @@ func TH(ctx context.Context, id string, kv ...any) templ.Component {
 		esc[i] = v
 	}
 	return templ.Raw(i18n.From(ctx).T(id, esc...))
+}
+
+// fullTitle is the document title in the page's language. Handlers mark an
+// error page's title with an English "Error: " prefix (GOV.UK style, so a
+// screen reader hears it first); it is worded here in the page's language.
+func fullTitle(ctx context.Context, b Base) string {
+	if rest, ok := strings.CutPrefix(b.Title, "Error: "); ok {
+		b.Title = T(ctx, "common.errorTitle", "Title", rest)
+	}
+	return b.FullTitle()
 }
