@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"github.com/onramp/onramp/emulator"
 	"github.com/onramp/onramp/forms"
 	"github.com/onramp/onramp/handlers"
+	"github.com/onramp/onramp/i18n"
 	"github.com/onramp/onramp/metrics"
 	"github.com/onramp/onramp/reqlog"
 	"github.com/onramp/onramp/seal"
@@ -99,10 +101,15 @@ func New(cfg Config, listenAddr string, log *slog.Logger) (*App, error) {
 		apps = demoOAuthApps(cfg.StitchAPIURL)
 	}
 	var texts *forms.Texts
+	var localeTexts map[string]map[string]json.RawMessage
 	if cfg.TextsFile != "" {
-		if texts, err = forms.LoadTexts(cfg.TextsFile); err != nil {
+		if texts, localeTexts, err = forms.LoadTextsWithLocales(cfg.TextsFile); err != nil {
 			return nil, fmt.Errorf("ONRAMP_TEXTS_FILE: %w", err)
 		}
+	}
+	locales, err := i18n.New(i18n.Options{Default: cfg.DefaultLocale, Pseudo: cfg.PseudoLocale, Overrides: localeTexts})
+	if err != nil {
+		return nil, fmt.Errorf("ONRAMP_TEXTS_FILE or ONRAMP_DEFAULT_LOCALE: %w", err)
 	}
 
 	theme, err := handlers.ParseTheme(cfg.Theme)
@@ -160,6 +167,7 @@ func New(cfg Config, listenAddr string, log *slog.Logger) (*App, error) {
 		StoreReady:   storeReady,
 		Forms:        forms.NewEngine(forms.EngineOptions{Texts: texts, Logger: log.With("component", "forms")}),
 		DebugFields:  cfg.DebugFields,
+		Locales:      locales,
 		OAuthApps:    apps,
 		Product:      cfg.ProductName,
 		PartnerName:  cfg.PartnerName,

@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/onramp/onramp/i18n"
 )
 
 // EmulatorPrefix is the path under which the embedded emulator is mounted on
@@ -42,6 +44,8 @@ type Config struct {
 	LogFormat     string        // text or json
 	DebugFields   bool          // ONRAMP_DEBUG_FIELDS: allow ?all_fields=1
 	TextsFile     string        // ONRAMP_TEXTS_FILE: label/hint overrides
+	DefaultLocale string        // ONRAMP_DEFAULT_LOCALE: en, de, fr or es
+	PseudoLocale  bool          // ONRAMP_PSEUDO_LOCALE: offer en-XA, which marks every translated string
 	CacheTTL      time.Duration // ONRAMP_CACHE_TTL: report card cache
 	CheckDelay    time.Duration // ONRAMP_EMULATOR_CHECK_DELAY
 	APITimeout    time.Duration // ONRAMP_API_TIMEOUT
@@ -87,6 +91,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		PartnerSecret: getenv("STITCH_PARTNER_SECRET"),
 		LogFormat:     strings.ToLower(envOr(getenv, "ONRAMP_LOG_FORMAT", "text")),
 		TextsFile:     getenv("ONRAMP_TEXTS_FILE"),
+		DefaultLocale: strings.TrimSpace(getenv("ONRAMP_DEFAULT_LOCALE")),
 		OAuthApps:     getenv("ONRAMP_OAUTH_APPS"),
 		ProductName:   strings.TrimSpace(getenv("ONRAMP_PRODUCT_NAME")),
 		PartnerName:   strings.TrimSpace(getenv("ONRAMP_PARTNER_NAME")),
@@ -124,6 +129,13 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	add(err)
 	c.EmbedDemo, err = parseBool(getenv, "ONRAMP_EMBED_DEMO", false)
 	add(err)
+	c.PseudoLocale, err = parseBool(getenv, "ONRAMP_PSEUDO_LOCALE", false)
+	add(err)
+	if c.DefaultLocale != "" {
+		if _, err := i18n.New(i18n.Options{Default: c.DefaultLocale, Pseudo: c.PseudoLocale}); err != nil {
+			add(fmt.Errorf("ONRAMP_DEFAULT_LOCALE: want one of %s, got %q", strings.Join(i18n.Shipped, ", "), c.DefaultLocale))
+		}
+	}
 	for _, k := range c.APIKeys {
 		if len(k) < 16 {
 			add(errors.New("ONRAMP_API_KEYS: each key must be at least 16 characters"))

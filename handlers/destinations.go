@@ -63,10 +63,11 @@ func (h *Destinations) Show(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	m := views.DestinationPage{Base: h.base(c, "Destination", "destination"), Query: strings.TrimSpace(c.QueryParam("q"))}
+	l := tr(c)
+	m := views.DestinationPage{Base: h.base(c, l.T("layout.navDestination"), "destination"), Query: strings.TrimSpace(c.QueryParam("q"))}
 	if d != nil {
 		m.Has, m.ID, m.Name, m.TypeName = true, d.ID.String(), d.Name, h.typeName(d.Type)
-		m.Title = "Your destination"
+		m.Title = l.T("destination.yours")
 		in := status.Input{Kind: status.Destination, Step: d.ReportCard.CurrentStepType, Deleted: d.DeletedAt != nil}
 		chk, err := h.API.DestinationLastConnectionCheck(ctx, acct.Token, d.ID)
 		switch {
@@ -74,14 +75,14 @@ func (h *Destinations) Show(c echo.Context) error {
 			in.Check, m.CheckState = chk.Status, chk.Status
 			switch chk.Status {
 			case connect.CheckRunning:
-				m.Check = "Stitch is checking the connection…"
+				m.Check = l.T("destination.checkRunning")
 			case connect.CheckSucceeded:
-				m.Check = "The connection works."
+				m.Check = l.T("destination.checkWorks")
 			case connect.CheckFailed:
 				detail := checkDetail(chk)
-				m.Check = plainCheckMessage(detail)
+				m.Check = l.T(checkMessageKey(detail))
 				if detail != "" {
-					m.Check += " Stitch said: “" + detail + "”"
+					m.Check += " " + l.T("common.stitchSaid") + " " + l.T("common.quoted", "Text", detail)
 				}
 			}
 		case connect.IsNotFound(err):
@@ -89,9 +90,9 @@ func (h *Destinations) Show(c echo.Context) error {
 			h.Log.WarnContext(c.Request().Context(), "destination connection check unavailable", "err", err)
 		}
 		st := status.Of(in)
-		m.Status, m.StatusClass, m.Checking = st.Label, st.Tone, st.Checking
+		m.Status, m.StatusClass, m.Checking = l.T(st.Key), st.Tone, st.Checking
 	} else {
-		m.Title = "Choose a destination"
+		m.Title = l.T("destination.chooseHeading")
 	}
 	types, err := h.Types.DestinationTypes(ctx, acct.Token)
 	if err != nil {
@@ -136,11 +137,11 @@ func (h *Destinations) renderForm(c echo.Context, status int, f *forms.Form, p d
 	m := views.SourceFormPage{
 		Base:         h.base(c, p.heading, "destination"),
 		Heading:      p.heading,
-		Intro:        "Stitch checks the connection as soon as you save. Fields are required unless marked optional.",
+		Intro:        tr(c).T("destination.formIntro"),
 		Action:       p.action,
 		Form:         f,
 		FormToken:    p.token,
-		Submit:       "Save and check the connection",
+		Submit:       tr(c).T("destination.formSubmit"),
 		CancelURL:    "/destination",
 		Replace:      p.replace,
 		ReplaceError: p.replaceErr,
@@ -150,7 +151,7 @@ func (h *Destinations) renderForm(c echo.Context, status int, f *forms.Form, p d
 		m.Hidden = append(m.Hidden, views.Hidden{Name: basedOnField, Value: p.basedOn})
 	}
 	if len(p.conflicts) > 0 {
-		m.Submit = "Save my values"
+		m.Submit = tr(c).T("sourceForm.saveMine")
 	}
 	markRetry(&m, status)
 	return render(c, status, views.SourceForm(m))
@@ -167,7 +168,7 @@ func (h *Destinations) New(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := destForm{action: "/destination/new/" + url.PathEscape(rc.Type), heading: "Set up " + h.typeName(rc.Type), token: randomToken(18)}
+	p := destForm{action: "/destination/new/" + url.PathEscape(rc.Type), heading: tr(c).T("destination.setupHeading", "Name", h.typeName(rc.Type)), token: randomToken(18)}
 	h.record(c.Request().Context(), journey.Event{Kind: journey.Destination, Step: journey.FormShown, AccountID: acct.ID, Type: rc.Type})
 	if d != nil {
 		p.replace = h.typeName(d.Type)
@@ -190,7 +191,7 @@ func (h *Destinations) Create(c echo.Context) error {
 		if id, err := h.Claims.Result(ctx, token); err != nil {
 			return err
 		} else if id != "" {
-			sessionOf(c).SetFlash(FlashInfo, "This destination was already saved when you first sent the form. Here it is.")
+			sessionOf(c).SetFlash(FlashInfo, tr(c).T("destination.alreadySaved"))
 			return redirect(c, "/destination")
 		}
 	}
@@ -203,7 +204,7 @@ func (h *Destinations) Create(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := destForm{action: "/destination/new/" + url.PathEscape(rc.Type), heading: "Set up " + h.typeName(rc.Type), token: token}
+	p := destForm{action: "/destination/new/" + url.PathEscape(rc.Type), heading: tr(c).T("destination.setupHeading", "Name", h.typeName(rc.Type)), token: token}
 	if d != nil {
 		p.replace = h.typeName(d.Type)
 	}
@@ -216,7 +217,7 @@ func (h *Destinations) Create(c echo.Context) error {
 		return h.renderForm(c, http.StatusOK, f, p)
 	}
 	if d != nil && values.Get("confirm_replace") != "yes" {
-		p.replaceErr = "Confirm that you want to replace " + p.replace
+		p.replaceErr = tr(c).T("destination.replaceMissing", "Name", p.replace)
 		f.AddError("confirm_replace", p.replaceErr)
 		ok = false
 	}
@@ -232,7 +233,7 @@ func (h *Destinations) Create(c echo.Context) error {
 			if id, err := waitResult(ctx, h.Claims, token, 10*time.Second); err == nil && id != "" {
 				return redirect(c, "/destination")
 			}
-			f.AddError("submit", "This form is already being sent. Wait a moment, then check your destination.")
+			f.AddError("submit", tr(c).T("destination.alreadySending"))
 			return h.renderForm(c, http.StatusConflict, f, p)
 		}
 	}
@@ -262,7 +263,7 @@ func (h *Destinations) Create(c echo.Context) error {
 	}
 	emit(c, "onramp:destination_created", map[string]any{"destination_id": created.ID.String(), "type": created.Type})
 	h.record(ctx, journey.Event{Kind: journey.Destination, Step: journey.Created, AccountID: acct.ID, Type: created.Type, DestinationID: created.ID.String()})
-	sessionOf(c).SetFlash(FlashSuccess, h.typeName(created.Type)+" is saved. Stitch is checking the connection; the status below shows the outcome.")
+	sessionOf(c).SetFlash(FlashSuccess, tr(c).T("destination.created", "Name", h.typeName(created.Type)))
 	return redirect(c, "/destination")
 }
 
@@ -272,11 +273,11 @@ func (h *Destinations) Edit(c echo.Context) error {
 	if !ok || err != nil {
 		return err
 	}
-	return h.renderForm(c, http.StatusOK, f, h.editPage(d))
+	return h.renderForm(c, http.StatusOK, f, h.editPage(c, d))
 }
 
-func (h *Destinations) editPage(d *connect.Destination) destForm {
-	return destForm{action: "/destination/edit", heading: "Edit " + h.typeName(d.Type), basedOn: forms.Version(d.Name, d.Properties)}
+func (h *Destinations) editPage(c echo.Context, d *connect.Destination) destForm {
+	return destForm{action: "/destination/edit", heading: tr(c).T("destination.editHeading", "Name", h.typeName(d.Type)), basedOn: forms.Version(d.Name, d.Properties)}
 }
 
 // editForm builds the edit form of the account's destination; without one it
@@ -305,7 +306,7 @@ func (h *Destinations) Update(c echo.Context) error {
 	}
 	f.KeepSecrets(keeperFor(c, h.Seal))
 	acct, ctx := mustAccount(c), c.Request().Context()
-	p := h.editPage(d)
+	p := h.editPage(c, d)
 	values, err := formValues(c)
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest)
@@ -318,7 +319,7 @@ func (h *Destinations) Update(c echo.Context) error {
 		return h.renderForm(c, http.StatusUnprocessableEntity, f, p)
 	}
 	if p.conflicts = conflictsOf(f, values, d.Name, "", d.Properties, props); p.conflicts != nil {
-		f.AddError("submit", "Not saved: this destination was changed after you opened the form. Compare the values, then save yours to replace them.")
+		f.AddError("submit", tr(c).T("destination.changedMeanwhile"))
 		return h.renderForm(c, http.StatusConflict, f, p)
 	}
 	if _, err := h.API.UpdateDestination(ctx, acct.Token, d.ID, props); err != nil {
@@ -328,7 +329,7 @@ func (h *Destinations) Update(c echo.Context) error {
 		}
 		return err
 	}
-	sessionOf(c).SetFlash(FlashSuccess, "Saved. Stitch is checking the connection again; the status below shows the outcome.")
+	sessionOf(c).SetFlash(FlashSuccess, tr(c).T("destination.savedChecking"))
 	return redirect(c, "/destination")
 }
 

@@ -39,7 +39,7 @@ const (
 // (and the link's own expiry bounds it too); revocation markers outlive it.
 const handoffSessionMax = 12 * time.Hour
 
-// HandoffSteps are the steps a link can open.
+// handoffSteps are the steps a link can open, and their words.
 var handoffSteps = map[string]string{
 	connect.StepForm:           "Connection details",
 	connect.StepOAuth:          "Sign in",

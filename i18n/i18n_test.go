@@ -42,7 +42,7 @@ func TestEveryLocaleIsComplete(t *testing.T) {
 func TestEveryMessageRendersInEveryLocale(t *testing.T) {
 	c := mustCatalog(t, Options{})
 	en := c.Localizer("en")
-	args := []any{"Name", "N", "Product", "P", "ID", "I", "Query", "Q", "Title", "T", "Source", "S", "Names", "A, B", "Cron", "C"}
+	args := []any{"Text", "X", "Name", "N", "Product", "P", "ID", "I", "Query", "Q", "Title", "T", "Source", "S", "Names", "A, B", "Cron", "C"}
 	same := map[string]bool{ // the same word in that language, rightly
 		"common.optional": true, "common.errorPrefix": true, "layout.navDestination": true, "layout.navSources": true,
 		"sources.title": true, "sources.colName": true, "sources.colType": true, "sources.colStatus": true, "sources.colActions": true,

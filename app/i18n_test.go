@@ -1,0 +1,283 @@
+package app
+
+import (
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"unicode"
+
+	"golang.org/x/net/html"
+
+	"github.com/onramp/onramp/i18n"
+)
+
+// pseudoData are words a page rightly shows as they are: brand names and
+// what the test itself typed or the emulator holds (names, emails, streams).
+var pseudoData = []string{
+	"Onramp", "Stitch", "MySQL", "PostgreSQL", "Ada", "Lovelace", "Engines", "Shop DB",
+	"Deutsch", "English", "Français", "Español", "Pseudo", "UTC",
+}
+
+// pseudoPending are English texts still on the journey's pages that come
+// from code not yet moved to the catalog (owned by other work in progress).
+// A text containing one of them is logged, not failed, so the list shrinks
+// as they move; any other English text fails the test.
+var pseudoPending = []string{
+	"Every hour",            // frequency_in_minutes option label: forms/ catalog
+	"There is a problem",    // error summary heading: views/form_fields.templ
+	"streams selected.",     // flash after saving the selection: handlers/fields.go
+	"Last connection check", // health summary: handlers/repair.go
+}
+
+// skipPseudo says whether an element's text is outside the guard: scripts,
+// styles, the type catalog tiles and generated form fields (forms/, not yet
+// in the catalog), the stream list (views/fields.templ, not yet in it).
+func skipPseudo(n *html.Node) bool {
+	if n.Type != html.ElementNode {
+		return false
+	}
+	switch n.Data {
+	case "script", "style", "textarea":
+		return true
+	}
+	for _, a := range n.Attr {
+		switch {
+		case a.Key == "lang" && a.Val != i18n.Pseudo: // the switcher names languages in their own words
+			return true
+		case a.Key == "class" && strings.Contains(" "+a.Val+" ", " type-list "):
+			return true
+		case a.Key == "class" && strings.Contains(" "+a.Val+" ", " code "):
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	markedRe = regexp.MustCompile(`⟦[^⟦⟧]*⟧?|^[^⟦⟧]*⟧`)
+	emailRe  = regexp.MustCompile(`[\w.+-]+@[\w.-]+`)
+)
+
+// unmarked returns the text of a page (and its user-facing attributes) that
+// is not marked by the pseudo-locale, user data and brand names removed.
+func unmarked(tb testing.TB, page string) []string {
+	tb.Helper()
+	doc, err := html.ParseWithOptions(strings.NewReader(page), html.ParseOptionEnableScripting(false))
+	if err != nil {
+		tb.Fatalf("parse page: %v", err)
+	}
+	var out []string
+	check := func(s string) {
+		s = markedRe.ReplaceAllString(s, " ")
+		s = emailRe.ReplaceAllString(s, " ")
+		for _, d := range pseudoData {
+			s = strings.ReplaceAll(s, d, " ")
+		}
+		s = strings.TrimSpace(s)
+		for _, r := range s {
+			if unicode.IsLetter(r) {
+				out = append(out, s)
+				return
+			}
+		}
+	}
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if skipPseudo(n) {
+			return
+		}
+		if n.Type == html.TextNode {
+			check(n.Data)
+		}
+		if n.Type == html.ElementNode {
+			for _, a := range n.Attr {
+				switch a.Key {
+				case "aria-label", "placeholder", "title", "alt", "data-confirm", "data-busy", "data-label":
+					check(a.Val)
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return out
+}
+
+func mustBePseudo(t *testing.T, name, page string, allowed ...string) {
+	t.Helper()
+	if !strings.Contains(page, `<html lang="en-XA">`) {
+		t.Errorf("%s: no lang=en-XA on <html>", name)
+	}
+	var bad []string
+	for _, s := range unmarked(t, page) {
+		ok := false
+		for _, p := range pseudoPending {
+			if strings.Contains(s, p) {
+				ok = true
+				t.Logf("%s: still English (pending): %q", name, s)
+			}
+		}
+		for _, a := range allowed {
+			if strings.Contains(s, a) {
+				ok = true
+			}
+		}
+		if !ok {
+			bad = append(bad, s)
+		}
+	}
+	if len(bad) > 0 {
+		sort.Strings(bad)
+		t.Errorf("%s: %d texts bypass the catalog:\n  %s", name, len(bad), strings.Join(bad, "\n  "))
+	}
+}
+
+// TestPseudoLocaleJourney walks the main journey in the pseudo-locale and
+// fails on any text of the translated pages that did not come from the
+// catalog (every catalog string is marked ⟦…⟧).
+func TestPseudoLocaleJourney(t *testing.T) {
+	ts := mustStart(t, map[string]string{"ONRAMP_PSEUDO_LOCALE": "true"})
+	resp, _ := ts.get(t, "/locale?set=en-XA&return=/")
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+		t.Fatalf("switch to en-XA: got %d → %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	for _, p := range []string{"/", "/account/new", "/no-such-page"} {
+		_, body := ts.get(t, p)
+		mustBePseudo(t, "GET "+p, body)
+	}
+	_, body := ts.get(t, "/account/new")
+	resp, body = ts.post(t, "/account", url.Values{"_csrf": {csrfFrom(t, body)}, "email": {"not-an-email"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("invalid account form: got %d", resp.StatusCode)
+	}
+	mustBePseudo(t, "POST /account (errors)", body)
+
+	csrf := ts.signUp(t, "pseudo@example.com")
+	for _, p := range []string{"/", "/sources", "/destination"} {
+		_, body := ts.get(t, p)
+		mustBePseudo(t, "signed in GET "+p, body)
+	}
+	id, resp := ts.createMySQL(t, csrf, nil)
+	path, _ := ts.follow(t, resp)
+	if path != "/sources/"+id+"/fields" {
+		t.Fatalf("after discovery: landed on %q", path)
+	}
+	_, fields := ts.get(t, path)
+	ids := streamIDs(t, fields)
+	resp, _ = ts.post(t, path, url.Values{"_csrf": {csrf}, "action": {"save"}, "shown": ids, "stream": ids[:2]})
+	_, done := ts.follow(t, resp)
+	if p := os.Getenv("I18N_DUMP"); p != "" {
+		_ = os.WriteFile(p, []byte(done), 0o600)
+	}
+	mustBePseudo(t, "done", done, "customers, inventory_events")
+	resp, _ = ts.post(t, "/sources/"+id+"/pause", url.Values{"_csrf": {csrf}})
+	_, done = ts.follow(t, resp)
+	mustBePseudo(t, "done after pause (flash)", done, "customers, inventory_events")
+	_, list := ts.get(t, "/sources")
+	mustBePseudo(t, "sources list", list)
+	_, home := ts.get(t, "/")
+	mustBePseudo(t, "home with a source", home)
+}
+
+// TestLocaleNegotiationInPages checks the order on real pages: a launch's
+// locale, then the switcher's cookie, then Accept-Language, then the default.
+func TestLocaleNegotiationInPages(t *testing.T) {
+	ts := mustStart(t, launchEnv(map[string]string{"ONRAMP_DEFAULT_LOCALE": "es"}))
+	get := func(c *testServer, path, accept string) string {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, c.URL+path, nil)
+		if accept != "" {
+			req.Header.Set("Accept-Language", accept)
+		}
+		resp, err := c.Client.Do(req)
+		if err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		defer resp.Body.Close()
+		b := new(strings.Builder)
+		_, _ = io_copy(b, resp)
+		return b.String()
+	}
+	if page := get(ts, "/", ""); !strings.Contains(page, `<html lang="es">`) || !strings.Contains(page, "Conecta tus datos con Stitch") {
+		t.Errorf("default es: page is not Spanish")
+	}
+	if page := get(ts, "/", "fr-CH, fr;q=0.9, en;q=0.5"); !strings.Contains(page, `<html lang="fr">`) || !strings.Contains(page, "Connectez vos données à Stitch") {
+		t.Errorf("Accept-Language fr: page is not French")
+	}
+	// The switcher's cookie beats Accept-Language.
+	resp, _ := ts.get(t, "/locale?set=de&return=/account/new")
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/account/new" {
+		t.Fatalf("switch: got %d → %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if page := get(ts, "/account/new", "fr"); !strings.Contains(page, `<html lang="de">`) || !strings.Contains(page, "Stitch-Konto anlegen") {
+		t.Errorf("cookie de over Accept-Language fr: page is not German")
+	}
+	// A launch's locale beats the cookie.
+	tok, acct := ts.App.Emulator.NewAccount("")
+	r, body := ts.launch(t, testAPIKey, map[string]any{"access_token": tok, "stitch_account_id": acct, "locale": "fr-CA"})
+	if r.StatusCode != http.StatusCreated {
+		t.Fatalf("launch: got %d %v", r.StatusCode, body)
+	}
+	u, _ := body["url"].(string)
+	ts.get(t, "/locale?set=es&return=/")
+	if r, _ := ts.get(t, strings.TrimPrefix(u, ts.URL)); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("redeem: got %d", r.StatusCode)
+	}
+	page := get(ts, "/sources", "de")
+	if !strings.Contains(page, `<html lang="fr">`) || !strings.Contains(page, "Vous n’avez encore connecté aucune source.") {
+		t.Errorf("launch fr over cookie es and Accept-Language de: page is not French")
+	}
+	if strings.Contains(page, `data-testid="locale-switcher"`) {
+		t.Errorf("a widget offers the language switcher; the partner chose the language")
+	}
+}
+
+func io_copy(b *strings.Builder, resp *http.Response) (int64, error) {
+	buf := make([]byte, 32<<10)
+	var n int64
+	for {
+		k, err := resp.Body.Read(buf)
+		b.Write(buf[:k])
+		n += int64(k)
+		if err != nil {
+			return n, nil
+		}
+	}
+}
+
+// TestLocaleSwitcherKeepsReturnLocal checks the switcher's return address:
+// only local paths, never another site.
+func TestLocaleSwitcherKeepsReturnLocal(t *testing.T) {
+	ts := mustStart(t, nil)
+	cases := map[string]string{
+		"/sources?q=a%20b":         "/sources?q=a%20b",
+		"//evil.example/x":         "/",
+		"https://evil.example/":    "/",
+		"/\\evil.example":          "/",
+		"javascript:alert(1)":      "/",
+		"":                         "/",
+		"/locale?set=fr&return=//": "/",
+	}
+	for ret, want := range cases {
+		resp, _ := ts.get(t, "/locale?"+url.Values{"set": {"fr"}, "return": {ret}}.Encode())
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != want {
+			t.Errorf("return %q: got %d → %q, want 303 → %q", ret, resp.StatusCode, resp.Header.Get("Location"), want)
+		}
+	}
+	resp, _ := ts.get(t, "/locale?set=klingon&return=/")
+	for _, c := range resp.Cookies() {
+		if c.Name == "onramp_locale" {
+			t.Errorf("an unknown locale set the cookie to %q", c.Value)
+		}
+	}
+	_, page := ts.get(t, "/")
+	if !strings.Contains(page, `<html lang="fr">`) || !strings.Contains(page, `data-testid="locale-de"`) {
+		t.Errorf("after switching to fr: got no French page with a link to German")
+	}
+}
