@@ -1,22 +1,18 @@
 package app
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/onramp/onramp/connect"
+	"github.com/onramp/onramp/store/redistest"
 )
 
 const testAPIKey = "test-partner-key-0123456789"
@@ -140,50 +136,8 @@ func TestLaunchTokenExpires(t *testing.T) {
 	}
 }
 
-// startRedis runs a real redis-server on a free 127.0.0.1 port for the test.
-func startRedis(t *testing.T) string {
-	t.Helper()
-	bin := os.Getenv("REDIS_SERVER")
-	if bin == "" {
-		var err error
-		if bin, err = exec.LookPath("redis-server"); err != nil {
-			t.Fatal("redis-server not found: run `make test` (scripts/e2e-setup.sh installs it) or apt-get install redis-server")
-		}
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	cmd := exec.Command(bin, "--bind", "127.0.0.1", "--port", fmt.Sprint(port), "--save", "", "--appendonly", "no", "--dir", t.TempDir())
-	out, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start redis-server: %v", err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	ready := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if strings.Contains(sc.Text(), "Ready to accept connections") {
-				close(ready)
-				for sc.Scan() {
-				}
-				return
-			}
-		}
-	}()
-	select {
-	case <-ready:
-	case <-time.After(10 * time.Second):
-		t.Fatal("redis-server did not start")
-	}
-	return fmt.Sprintf("redis://127.0.0.1:%d/0", port)
-}
-
 func TestLaunchAcrossReplicasWithRedis(t *testing.T) {
-	redisURL := startRedis(t)
+	redisURL := redistest.Start(t).URL
 	a := mustStart(t, launchEnv(map[string]string{"REDIS_URL": redisURL}))
 	// Replica B talks to the same Stitch (A's embedded emulator) and the same Redis.
 	key := strings.Repeat("ab", 32) + ":" + strings.Repeat("cd", 32)

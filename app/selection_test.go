@@ -17,6 +17,7 @@ import (
 	"github.com/onramp/onramp/connect"
 	"github.com/onramp/onramp/emulator"
 	"github.com/onramp/onramp/selection"
+	"github.com/onramp/onramp/store/redistest"
 )
 
 // Integration tests of stream and field selection. Each reads back what the
@@ -457,7 +458,7 @@ func TestStreamPageFailureKeepsChoices(t *testing.T) {
 }
 
 func TestDraftsAcrossReplicasWithRedis(t *testing.T) {
-	redisURL := startRedis(t)
+	redisURL := redistest.Start(t).URL
 	key := strings.Repeat("ab", 32) + ":" + strings.Repeat("cd", 32)
 	a := mustStart(t, map[string]string{"REDIS_URL": redisURL, "ONRAMP_SESSION_KEYS": key})
 	csrf, id := a.mySQLAtFields(t, "replicas@example.com", "many_120")

@@ -1,15 +1,11 @@
 package selection
 
 import (
-	"bufio"
 	"context"
-	"fmt"
-	"net"
-	"os"
-	"os/exec"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/onramp/onramp/store/redistest"
 )
 
 func testStore(t *testing.T, s DraftStore) {
@@ -56,7 +52,7 @@ func TestMemoryDrafts(t *testing.T) {
 }
 
 func TestRedisDrafts(t *testing.T) {
-	url := startRedis(t)
+	url := redistest.Start(t).URL
 	s, closeFn, err := OpenRedisDrafts(context.Background(), url)
 	if err != nil {
 		t.Fatal(err)
@@ -81,46 +77,4 @@ func TestRedisDrafts(t *testing.T) {
 	if _, err := s.Get(context.Background(), "shared"); err == nil {
 		t.Error("a closed store: got no error, want one (a store that fails must say so)")
 	}
-}
-
-// startRedis runs a real redis-server on a free 127.0.0.1 port.
-func startRedis(t *testing.T) string {
-	t.Helper()
-	bin := os.Getenv("REDIS_SERVER")
-	if bin == "" {
-		var err error
-		if bin, err = exec.LookPath("redis-server"); err != nil {
-			t.Fatal("redis-server not found: run `make test` or apt-get install redis-server")
-		}
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	cmd := exec.Command(bin, "--bind", "127.0.0.1", "--port", fmt.Sprint(port), "--save", "", "--appendonly", "no", "--dir", t.TempDir())
-	out, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start redis-server: %v", err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	ready := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if strings.Contains(sc.Text(), "Ready to accept connections") {
-				close(ready)
-				for sc.Scan() {
-				}
-				return
-			}
-		}
-	}()
-	select {
-	case <-ready:
-	case <-time.After(10 * time.Second):
-		t.Fatal("redis-server did not start")
-	}
-	return fmt.Sprintf("redis://127.0.0.1:%d/0", port)
 }
