@@ -1,6 +1,7 @@
 package app
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -31,6 +32,10 @@ var pseudoPending = []string{
 	"There is a problem",    // error summary heading: views/form_fields.templ
 	"streams selected.",     // flash after saving the selection: handlers/fields.go
 	"Last connection check", // health summary: handlers/repair.go
+	" rows",                 // row counts of streams: selection/ (Row.Detail)
+	"Full table",            // replication method labels: selection/
+	"Key-based incremental", // replication method labels: selection/
+	"Choose data –",         // fields page title: handlers/fields.go
 }
 
 // skipPseudo says whether an element's text is outside the guard: scripts,
@@ -58,7 +63,7 @@ func skipPseudo(n *html.Node) bool {
 }
 
 var (
-	markedRe = regexp.MustCompile(`⟦[^⟦⟧]*⟧?|^[^⟦⟧]*⟧`)
+	markedRe = regexp.MustCompile(`⟦[^⟦⟧]*⟧`)
 	emailRe  = regexp.MustCompile(`[\w.+-]+@[\w.-]+`)
 )
 
@@ -85,13 +90,17 @@ func unmarked(tb testing.TB, page string) []string {
 			}
 		}
 	}
+	// A marked message may hold markup (<strong>, a link): its text nodes are
+	// joined in document order, so ⟦…⟧ spanning several of them is removed whole.
+	var texts []string
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		if skipPseudo(n) {
+			texts = append(texts, "") // a skipped element still separates the text around it
 			return
 		}
 		if n.Type == html.TextNode {
-			check(n.Data)
+			texts = append(texts, n.Data)
 		}
 		if n.Type == html.ElementNode {
 			for _, a := range n.Attr {
@@ -106,6 +115,17 @@ func unmarked(tb testing.TB, page string) []string {
 		}
 	}
 	walk(doc)
+	joined := strings.Join(texts, "\x00")
+	for { // innermost first: a message may hold another (a quoted button label)
+		next := markedRe.ReplaceAllString(joined, "\x00")
+		if next == joined {
+			break
+		}
+		joined = next
+	}
+	for _, t := range strings.Split(joined, "\x00") {
+		check(t)
+	}
 	return out
 }
 
@@ -169,6 +189,7 @@ func TestPseudoLocaleJourney(t *testing.T) {
 		t.Fatalf("after discovery: landed on %q", path)
 	}
 	_, fields := ts.get(t, path)
+	mustBePseudo(t, "fields", fields, "shop.")
 	ids := streamIDs(t, fields)
 	resp, _ = ts.post(t, path, url.Values{"_csrf": {csrf}, "action": {"save"}, "shown": ids, "stream": ids[:2]})
 	_, done := ts.follow(t, resp)
@@ -181,6 +202,8 @@ func TestPseudoLocaleJourney(t *testing.T) {
 	mustBePseudo(t, "done after pause (flash)", done, "customers, inventory_events")
 	_, list := ts.get(t, "/sources")
 	mustBePseudo(t, "sources list", list)
+	_, catalog := ts.get(t, "/sources/new?q=mysql")
+	mustBePseudo(t, "source type catalog", catalog)
 	_, home := ts.get(t, "/")
 	mustBePseudo(t, "home with a source", home)
 }
@@ -279,5 +302,61 @@ func TestLocaleSwitcherKeepsReturnLocal(t *testing.T) {
 	_, page := ts.get(t, "/")
 	if !strings.Contains(page, `<html lang="fr">`) || !strings.Contains(page, `data-testid="locale-de"`) {
 		t.Errorf("after switching to fr: got no French page with a link to German")
+	}
+}
+
+func TestDefaultLocaleConfig(t *testing.T) {
+	t.Parallel()
+	_, err := LoadConfig(func(k string) string { return map[string]string{"ONRAMP_DEFAULT_LOCALE": "pt-BR"}[k] })
+	if err == nil || !strings.Contains(err.Error(), "ONRAMP_DEFAULT_LOCALE") {
+		t.Fatalf("pt-BR: got %v, want an error naming ONRAMP_DEFAULT_LOCALE", err)
+	}
+	cfg, err := LoadConfig(func(k string) string { return map[string]string{"ONRAMP_DEFAULT_LOCALE": "de-CH"}[k] })
+	if err != nil || cfg.DefaultLocale != "de-CH" {
+		t.Fatalf("de-CH: got %v %q", err, cfg.DefaultLocale)
+	}
+}
+
+// TestPartnerWordsPerLocale overrides page words for one locale through
+// ONRAMP_TEXTS_FILE; other locales keep the catalog's.
+func TestPartnerWordsPerLocale(t *testing.T) {
+	path := t.TempDir() + "/texts.json"
+	texts := `{"types": {"platform.mysql": "MySQL"},
+	  "locales": {"de": {"messages": {"home.heading": "Bringen Sie Ihre Daten zu ACME"}},
+	              "fr": {"messages": {"home.newHeading": "Première fois chez ACME ?"}}}}`
+	if err := os.WriteFile(path, []byte(texts), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ts := mustStart(t, map[string]string{"ONRAMP_TEXTS_FILE": path})
+	page := func(lang string) string {
+		req, _ := http.NewRequest(http.MethodGet, ts.URL+"/", nil)
+		req.Header.Set("Accept-Language", lang)
+		resp, err := ts.Client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b := new(strings.Builder)
+		_, _ = io_copy(b, resp)
+		return b.String()
+	}
+	de, fr, en := page("de"), page("fr"), page("en")
+	if !strings.Contains(de, "Bringen Sie Ihre Daten zu ACME") || !strings.Contains(de, "Neu bei Stitch?") {
+		t.Errorf("de: partner heading and catalog words expected")
+	}
+	if !strings.Contains(fr, "Première fois chez ACME ?") || !strings.Contains(fr, "Connectez vos données à Stitch") {
+		t.Errorf("fr: partner words and catalog heading expected")
+	}
+	if !strings.Contains(en, "Connect your data to Stitch") || strings.Contains(en, "ACME") {
+		t.Errorf("en: the catalog's words expected, no partner override")
+	}
+	bad := t.TempDir() + "/bad.json"
+	_ = os.WriteFile(bad, []byte(`{"locales": {"de": {"messages": {"home.headline": "x"}}}}`), 0o600)
+	cfg, err := LoadConfig(func(k string) string { return map[string]string{"ONRAMP_TEXTS_FILE": bad}[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(cfg, "127.0.0.1:0", NewLogger(cfg, io.Discard)); err == nil || !strings.Contains(err.Error(), "home.headline") {
+		t.Fatalf("unknown message id: got %v, want an error naming it", err)
 	}
 }

@@ -319,7 +319,7 @@ func TestSelectAllConfirmsThenSelectsEveryTable(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("select all: got %d, want the confirmation", resp.StatusCode)
 	}
-	contains(t, body, `data-testid="confirm-panel"`, "Select all 5 tables", "1 views are not selected")
+	contains(t, body, `data-testid="confirm-panel"`, "Select all 5 tables", "1 view is not selected") // CLDR plural (i18n)
 	if got := selectedTaps(ts.stitchStreams(t, id)); len(got) != 0 {
 		t.Fatalf("select all saved before it was confirmed: %v", got)
 	}

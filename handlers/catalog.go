@@ -26,7 +26,7 @@ func (h *Catalog) SourceTypes(c echo.Context) error {
 		return err
 	}
 	q := strings.TrimSpace(c.QueryParam("q"))
-	m := views.SourceTypesPage{Base: h.base(c, "Add a source", "sources"), Query: q}
+	m := views.SourceTypesPage{Base: h.base(c, tr(c).T("common.addSource"), "sources"), Query: q}
 	all := h.sourceTypeItems(cards)
 	m.Total = len(all)
 	for _, it := range all {
@@ -95,7 +95,7 @@ func requireAccount(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		s := sessionOf(c)
 		if _, ok := s.Account(); !ok {
-			s.SetFlash(FlashInfo, "Create or connect a Stitch account first. It only takes a minute.")
+			s.SetFlash(FlashInfo, tr(c).T("account.signInFirst"))
 			return redirect(c, "/")
 		}
 		return next(c)

@@ -252,7 +252,7 @@ func (h *Destinations) Create(c echo.Context) error {
 	if err != nil {
 		release()
 		p.replace, p.replaceErr = "", "" // the old destination is gone
-		if status, handled := applyAPIError(f, nil, err); handled {
+		if status, handled := applyAPIErrorIn(tr(c), f, nil, err); handled {
 			h.keptAfter(c, status, err)
 			return h.renderForm(c, status, f, p)
 		}
@@ -318,12 +318,12 @@ func (h *Destinations) Update(c echo.Context) error {
 	if !ok {
 		return h.renderForm(c, http.StatusUnprocessableEntity, f, p)
 	}
-	if p.conflicts = conflictsOf(f, values, d.Name, "", d.Properties, props); p.conflicts != nil {
+	if p.conflicts = conflictsIn(tr(c), f, values, d.Name, "", d.Properties, props); p.conflicts != nil {
 		f.AddError("submit", tr(c).T("destination.changedMeanwhile"))
 		return h.renderForm(c, http.StatusConflict, f, p)
 	}
 	if _, err := h.API.UpdateDestination(ctx, acct.Token, d.ID, props); err != nil {
-		if status, handled := applyAPIError(f, nil, err); handled {
+		if status, handled := applyAPIErrorIn(tr(c), f, nil, err); handled {
 			h.keptAfter(c, status, err)
 			return h.renderForm(c, status, f, p)
 		}

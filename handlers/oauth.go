@@ -42,7 +42,7 @@ func missingUserFields(step connect.Step) bool {
 func (h *SourceOAuth) page(c echo.Context, src *connect.Source, message string) (views.OAuthPage, connect.Step) {
 	step, _ := src.ReportCard.Step(connect.StepOAuth)
 	m := views.OAuthPage{
-		Base:      h.stepBase(c, "Sign in to "+h.Forms.TypeName(src.Type), src.ID.String(), connect.StepOAuth),
+		Base:      h.stepBase(c, tr(c).T("oauth.heading", "Name", h.Forms.TypeName(src.Type)), src.ID.String(), connect.StepOAuth),
 		Steps:     stepItems(src.ReportCard, connect.StepOAuth),
 		SourceID:  src.ID.String(),
 		Name:      h.sourceName(src),
@@ -107,7 +107,7 @@ func (h *SourceOAuth) Save(c echo.Context) error {
 	}
 	updated, err := h.API.UpdateSource(c.Request().Context(), acct.Token, src.ID, connect.UpdateSourceRequest{Properties: props})
 	if err != nil {
-		if status, handled := applyAPIError(f, nil, err); handled {
+		if status, handled := applyAPIErrorIn(tr(c), f, nil, err); handled {
 			m.Title = "Error: " + m.Title
 			return render(c, status, views.OAuth(m))
 		}
@@ -146,7 +146,7 @@ func (h *SourceOAuth) Window(c echo.Context) error {
 		return err
 	}
 	m, _ := h.page(c, src, "")
-	m.Title = "Stitch sign-in for " + m.TypeName
+	m.Title = tr(c).T("oauthMsg.windowTitle", "Name", m.TypeName)
 	return render(c, http.StatusOK, views.OAuthWindow(views.OAuthWindowPage{OAuthPage: m}))
 }
 
@@ -173,7 +173,7 @@ func (h *SourceOAuth) Continue(c echo.Context) error {
 		return err
 	}
 	if src.ReportCard.CurrentStepType == connect.StepOAuth {
-		m, _ := h.page(c, src, "Stitch has not received your approval yet. Open the Stitch sign-in, approve access, then continue.")
+		m, _ := h.page(c, src, tr(c).T("oauthMsg.notApproved"))
 		return render(c, http.StatusOK, views.OAuth(m))
 	}
 	return redirect(c, StepURL(src.ID.String(), src.ReportCard.CurrentStepType))

@@ -345,7 +345,7 @@ func (h *Sources) Create(c echo.Context) error {
 		if id := h.ownClash(c, acct, typ, dn.Value, err); id != "" {
 			return h.alreadyCreated(c, id)
 		}
-		if status, handled := applyAPIError(f, dn, err); handled {
+		if status, handled := applyAPIErrorIn(tr(c), f, dn, err); handled {
 			h.keptAfter(c, status, err)
 			return h.renderCreate(c, status, rc, f, dn, token)
 		}
@@ -395,11 +395,18 @@ func (h *Sources) alreadyCreated(c echo.Context, id string) error {
 	return redirect(c, "/sources/"+id)
 }
 
-// applyAPIError puts a Stitch error on the form: property errors next to the
-// fields, name and cron errors on their field in plain words with Stitch's
-// own text kept as a detail, upstream failures as a "try again" message.
-// It reports the status to re-render with, or false for errors it does not handle.
+// applyAPIError is applyAPIErrorIn with English words (for callers without
+// a request's localizer).
 func applyAPIError(f *forms.Form, dn *forms.Field, err error) (int, bool) {
+	return applyAPIErrorIn(i18n.From(nil), f, dn, err)
+}
+
+// applyAPIErrorIn puts a Stitch error on the form, in l's words: property
+// errors next to the fields, name and cron errors on their field in plain
+// words with Stitch's own text kept as a detail, upstream failures as a
+// "try again" message. It reports the status to re-render with, or false
+// for errors it does not handle.
+func applyAPIErrorIn(l *i18n.Localizer, f *forms.Form, dn *forms.Field, err error) (int, bool) {
 	var apiErr *connect.Error
 	if connect.IsUpstreamUnavailable(err) {
 		f.AddError("submit", upstreamMessage(err))
@@ -410,47 +417,48 @@ func applyAPIError(f *forms.Form, dn *forms.Field, err error) (int, bool) {
 	}
 	switch {
 	case (apiErr.Code == "InvalidName" || apiErr.Code == "InvalidDisplayName") && dn != nil:
-		dn.Error, dn.Detail = nameProblem(apiErr), apiErr.Message
+		dn.Error, dn.Detail = l.T(nameProblem(apiErr)), apiErr.Message
 		f.AddError(dn.ID, dn.Error)
 	case apiErr.Code == "InvalidCronExpression":
-		msg := "Check the cron schedule: Stitch could not use it. Write a Quartz expression of 6 or 7 parts with ? as the day of the month or of the week, like 0 0 6 * * ?"
+		msg := l.T("apiError.cronInvalid")
 		if !f.SetFieldError("cron_expression", msg, apiErr.Message) {
 			f.AddError("submit", msg)
 		}
 	case apiErr.Code == "AccessDenied" && strings.Contains(apiErr.Message, "cron_expression"):
-		msg := "Your Stitch plan does not include cron schedules. Leave the cron schedule empty and choose a replication frequency instead."
+		msg := l.T("apiError.cronNotInPlan")
 		if !f.SetFieldError("cron_expression", msg, apiErr.Message) {
 			f.AddError("submit", msg)
 		}
 	case apiErr.Code == "AccessDenied":
-		f.AddError("submit", "Your Stitch plan does not allow this. Stitch said: “"+apiErr.Message+"”")
+		f.AddError("submit", l.T("apiError.notInPlan", "Detail", l.T("common.quoted", "Text", apiErr.Message)))
 	case apiErr.Code == "InvalidId":
 		return 0, false
 	default:
-		f.AddAPIErrors(apiErr.BadProperties, apiMessage(apiErr))
+		f.AddAPIErrors(apiErr.BadProperties, apiMessage(l, apiErr))
 	}
 	return http.StatusUnprocessableEntity, true
 }
 
-// nameProblem explains a refused name; Stitch's own words go in the detail.
+// nameProblem is the message id explaining a refused name; Stitch's own
+// words go in the detail.
 func nameProblem(e *connect.Error) string {
 	switch {
 	case strings.Contains(e.Message, "non-unique"):
-		return "Choose another name: another source already uses this name, or one that gives the same schema name."
+		return "apiError.nameTaken"
 	case e.Code == "InvalidDisplayName":
-		return "Choose another name: use letters or numbers, starting with a letter."
+		return "apiError.nameLetters"
 	}
-	return "Choose another name: the schema name Stitch makes from it must be under 50 characters of lowercase letters, numbers and underscores, and begin with a letter or an underscore."
+	return "apiError.nameSchema"
 }
 
-func apiMessage(e *connect.Error) string {
+func apiMessage(l *i18n.Localizer, e *connect.Error) string {
 	switch {
 	case len(e.BadProperties) > 0:
-		return "Stitch did not accept some values. Check the highlighted fields."
+		return l.T("apiError.badValues")
 	case e.Message != "":
-		return "Stitch did not accept the settings. Stitch said: “" + e.Message + "”"
+		return l.T("apiError.notAcceptedSaid", "Detail", l.T("common.quoted", "Text", e.Message))
 	}
-	return "Stitch did not accept the settings. Check them and try again."
+	return l.T("apiError.notAccepted")
 }
 
 // Edit handles GET /sources/:id/form: the form step of an existing source.
@@ -517,23 +525,23 @@ func (h *Sources) renderStep(c echo.Context, status int, src *connect.Source, f 
 	return render(c, status, views.SourceForm(m))
 }
 
-// conflictsOf lists what differs between what is saved now and what the
+// conflictsIn lists, in l's words, what differs between what is saved now and what the
 // user sends, when the form was built from an older version; nil otherwise.
-func conflictsOf(f *forms.Form, values url.Values, savedName, newName string, saved, props map[string]any) []views.Conflict {
+func conflictsIn(l *i18n.Localizer, f *forms.Form, values url.Values, savedName, newName string, saved, props map[string]any) []views.Conflict {
 	based := values.Get(basedOnField)
 	if based == "" || based == forms.Version(savedName, saved) {
 		return nil
 	}
 	var out []views.Conflict
 	if newName != "" && newName != savedName {
-		out = append(out, views.Conflict{Label: "Name", Saved: savedName, Yours: newName})
+		out = append(out, views.Conflict{Label: l.T("sourceForm.conflictName"), Saved: savedName, Yours: newName})
 	}
 	for _, d := range f.Differences(saved, props) {
 		out = append(out, views.Conflict{Label: d.Label, Saved: d.Saved, Yours: d.Yours})
 	}
 	if len(out) == 0 {
 		// Changed meanwhile, but to what the user sends anyway: still say so.
-		out = append(out, views.Conflict{Label: "Other settings", Saved: "changed", Yours: "as shown below"})
+		out = append(out, views.Conflict{Label: l.T("sourceForm.conflictOther"), Saved: l.T("sourceForm.conflictChanged"), Yours: l.T("sourceForm.conflictAsShown")})
 	}
 	return out
 }
@@ -577,7 +585,7 @@ func (h *Sources) Update(stepType string) echo.HandlerFunc {
 		if dn != nil {
 			newName = dn.Value
 		}
-		if cs := conflictsOf(f, values, src.DisplayName, newName, src.Properties, props); cs != nil {
+		if cs := conflictsIn(tr(c), f, values, src.DisplayName, newName, src.Properties, props); cs != nil {
 			f.AddError("submit", tr(c).T("sources.changedMeanwhile"))
 			return h.renderStep(c, http.StatusConflict, src, f, dn, cs...)
 		}
@@ -587,7 +595,7 @@ func (h *Sources) Update(stepType string) echo.HandlerFunc {
 		}
 		updated, err := h.API.UpdateSource(c.Request().Context(), acct.Token, src.ID, req)
 		if err != nil {
-			if status, handled := applyAPIError(f, dn, err); handled {
+			if status, handled := applyAPIErrorIn(tr(c), f, dn, err); handled {
 				h.keptAfter(c, status, err)
 				return h.renderStep(c, status, src, f, dn)
 			}

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/onramp/onramp/connect"
+	"github.com/onramp/onramp/i18n"
 	"github.com/onramp/onramp/store"
 	"github.com/onramp/onramp/views"
 )
@@ -293,7 +294,7 @@ func (h *WhiteLabelOAuth) Handoff(c echo.Context) error {
 
 func (h *WhiteLabelOAuth) handoffPage(c echo.Context, src *connect.Source, progress string, st sessionTicket, msg string) views.OAuthHandoffPage {
 	name := h.Forms.TypeName(src.Type)
-	m := views.OAuthHandoffPage{Base: h.stepBase(c, "Sign in to "+name, src.ID.String(), connect.StepOAuth), SourceID: src.ID.String(), TypeName: name, Message: msg}
+	m := views.OAuthHandoffPage{Base: h.stepBase(c, tr(c).T("oauth.heading", "Name", name), src.ID.String(), connect.StepOAuth), SourceID: src.ID.String(), TypeName: name, Message: msg}
 	if progress == ticketIssued {
 		m.TicketURL = ticketURL(st.Ticket)
 	}
@@ -337,16 +338,16 @@ func (h *WhiteLabelOAuth) Apply(c echo.Context) error {
 	}
 	switch p {
 	case "":
-		return again("That sign-in was already used or never started. Start again with Authorize " + name + ".")
+		return again(tr(c).T("oauthMsg.usedOrNotStarted", "Name", name))
 	case "expired":
-		return again("That sign-in took too long and has expired. Start again with Authorize " + name + ".")
+		return again(tr(c).T("oauthMsg.tookTooLong", "Name", name))
 	case ticketDenied:
-		return again("You did not allow access to " + name + ", so Stitch cannot read this data yet. You can try again whenever you are ready.")
+		return again(tr(c).T("oauthMsg.denied", "Name", name))
 	case ticketFailed:
-		return again("The sign-in at " + name + " did not work, so nothing was saved. Try again.")
+		return again(tr(c).T("oauthMsg.failedAt", "Name", name))
 	case ticketIssued, ticketStarted:
 		return render(c, http.StatusOK, views.OAuthHandoff(h.handoffPage(c, src, p, st,
-			name+" has not confirmed your sign-in yet. Finish it in the other tab or window, then continue.")))
+			tr(c).T("oauthMsg.notConfirmed", "Name", name))))
 	}
 	k := storeKey("ticket", st.Ticket)
 	raw, status, err := h.Tickets.Redeem(ctx, resultKeyFor(k))
@@ -357,14 +358,14 @@ func (h *WhiteLabelOAuth) Apply(c echo.Context) error {
 	var res ticketResult
 	if status != store.RedeemOK || json.Unmarshal(raw, &res) != nil || res.Type != src.Type {
 		h.Log.WarnContext(c.Request().Context(), "oauth ticket result replayed, expired or mismatched", "source", id, "outcome", status.String())
-		return again("That sign-in was already used or has expired. Start again with Authorize " + name + ".")
+		return again(tr(c).T("oauthMsg.usedOrExpired", "Name", name))
 	}
 	_ = h.Progress.Release(ctx, k)
 	updated, err := h.applyTokens(ctx, mustAccount(c), src, res.RefreshToken, res.AccessToken)
 	if err != nil {
 		return err
 	}
-	sessionOf(c).SetFlash(FlashSuccess, "Signed in to "+name+".")
+	sessionOf(c).SetFlash(FlashSuccess, tr(c).T("oauthMsg.signedIn", "Name", name))
 	return redirect(c, StepURL(updated.ID.String(), updated.ReportCard.CurrentStepType))
 }
 
@@ -372,7 +373,7 @@ func (h *WhiteLabelOAuth) Apply(c echo.Context) error {
 func (h *WhiteLabelOAuth) oauthPage(c echo.Context, src *connect.Source, msg string) views.OAuthPage {
 	name := h.Forms.TypeName(src.Type)
 	return views.OAuthPage{
-		Base:  h.stepBase(c, "Sign in to "+name, src.ID.String(), connect.StepOAuth),
+		Base:  h.stepBase(c, tr(c).T("oauth.heading", "Name", name), src.ID.String(), connect.StepOAuth),
 		Steps: stepItems(src.ReportCard, connect.StepOAuth), SourceID: src.ID.String(), Name: h.sourceName(src), TypeName: name,
 		WhiteLabel: true, AuthorizeURL: "/sources/" + src.ID.String() + "/oauth/authorize", Message: msg,
 	}
@@ -390,7 +391,7 @@ func (h *WhiteLabelOAuth) StartTicket(c echo.Context) error {
 	// connect your provider account to their source: ask first.
 	if site := c.Request().Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && t != "" {
 		c.Response().Header().Set("Cross-Origin-Opener-Policy", "unsafe-none")
-		return render(c, http.StatusOK, views.OAuthTicketConfirm(views.OAuthTicketConfirmPage{Base: h.base(c, "Continue signing in?", "sources"), Ticket: t}))
+		return render(c, http.StatusOK, views.OAuthTicketConfirm(views.OAuthTicketConfirmPage{Base: h.base(c, tr(c).T("oauth.confirmHeading"), "sources"), Ticket: t}))
 	}
 	k := storeKey("ticket", t)
 	raw, status, err := h.Tickets.Redeem(ctx, k)
@@ -400,8 +401,7 @@ func (h *WhiteLabelOAuth) StartTicket(c echo.Context) error {
 	var rec ticketRecord
 	if status != store.RedeemOK || json.Unmarshal(raw, &rec) != nil {
 		h.Log.WarnContext(c.Request().Context(), "oauth ticket reused, expired or unknown", "outcome", status.String())
-		return h.ticketDone(c, http.StatusBadRequest, false, "This sign-in link cannot be used again",
-			"Each sign-in link works once and for a few minutes. Go back to the page you came from and start the sign-in again.")
+		return h.ticketDone(c, http.StatusBadRequest, false, tr(c).T("oauthMsg.linkOnceHeading"), tr(c).T("oauthMsg.linkOnce"))
 	}
 	conf, app, ok := h.config(rec.Type)
 	if !ok {
@@ -461,13 +461,13 @@ func (h *WhiteLabelOAuth) Callback(c echo.Context) error {
 	acct, signedIn := sessionOf(c).Account()
 	if !valid || !signedIn {
 		h.Log.WarnContext(c.Request().Context(), "source oauth callback with a missing, mismatched or reused state")
-		return h.fail(c, http.StatusBadRequest, hs.SourceID, "We could not finish signing in", "The sign-in link was old or already used, so we stopped for your safety. Start again from the source's sign-in step.")
+		return h.fail(c, http.StatusBadRequest, hs.SourceID, tr(c).T("oauthMsg.notFinishedHeading"), tr(c).T("oauthMsg.staleSource"))
 	}
 	if e := c.QueryParam("error"); e != "" {
 		if e == "access_denied" {
-			return h.fail(c, http.StatusOK, hs.SourceID, "You did not allow access", "Without your permission Stitch cannot read this data. You can try again whenever you are ready.")
+			return h.fail(c, http.StatusOK, hs.SourceID, tr(c).T("oauthMsg.deniedHeading"), tr(c).T("oauthMsg.deniedSource"))
 		}
-		return h.fail(c, http.StatusOK, hs.SourceID, "The sign-in did not work", "The provider reported a problem while signing in. Try again.")
+		return h.fail(c, http.StatusOK, hs.SourceID, tr(c).T("oauthMsg.failedHeading"), tr(c).T("oauthMsg.providerProblem"))
 	}
 	src, err := h.API.GetSource(ctx, acct.Token, connect.Int(parseID(hs.SourceID)))
 	if err != nil {
@@ -481,7 +481,7 @@ func (h *WhiteLabelOAuth) Callback(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sessionOf(c).SetFlash(FlashSuccess, "Signed in to "+h.Forms.TypeName(src.Type)+".")
+	sessionOf(c).SetFlash(FlashSuccess, tr(c).T("oauthMsg.signedIn", "Name", h.Forms.TypeName(src.Type)))
 	return redirect(c, StepURL(updated.ID.String(), updated.ReportCard.CurrentStepType))
 }
 
@@ -505,10 +505,9 @@ func (h *WhiteLabelOAuth) ticketCallback(c echo.Context, state, sessionSource st
 		h.Log.WarnContext(c.Request().Context(), "source oauth callback with an unknown, expired or reused state", "outcome", status.String())
 		if sessionSource != "" {
 			sessionOf(c).Set(wlStateKey, "")
-			return h.fail(c, http.StatusBadRequest, sessionSource, "We could not finish signing in", "The sign-in link was old or already used, so we stopped for your safety. Start again from the source's sign-in step.")
+			return h.fail(c, http.StatusBadRequest, sessionSource, tr(c).T("oauthMsg.notFinishedHeading"), tr(c).T("oauthMsg.staleSource"))
 		}
-		return h.ticketDone(c, http.StatusBadRequest, false, "We could not finish signing in",
-			"The sign-in link was old or already used, so we stopped for your safety. Go back to the page you came from and start again.")
+		return h.ticketDone(c, http.StatusBadRequest, false, tr(c).T("oauthMsg.notFinishedHeading"), tr(c).T("oauthMsg.staleWindow"))
 	}
 	name := h.Forms.TypeName(ts.Type)
 	settle := func(progress string) error {
@@ -522,9 +521,9 @@ func (h *WhiteLabelOAuth) ticketCallback(c echo.Context, state, sessionSource st
 			return err
 		}
 		if e == "access_denied" {
-			return h.ticketDone(c, http.StatusOK, false, "You did not allow access", "Without your permission Stitch cannot read this data. Go back to the page you came from to try again.")
+			return h.ticketDone(c, http.StatusOK, false, tr(c).T("oauthMsg.deniedHeading"), tr(c).T("oauthMsg.deniedWindow"))
 		}
-		return h.ticketDone(c, http.StatusOK, false, "The sign-in did not work", "The provider reported a problem while signing in. Go back to the page you came from to try again.")
+		return h.ticketDone(c, http.StatusOK, false, tr(c).T("oauthMsg.failedHeading"), tr(c).T("oauthMsg.providerProblemWindow"))
 	}
 	tok, heading, msg := h.exchange(ctx, ts.Type, ts.SourceID, c.QueryParam("code"), ts.Verifier)
 	if tok == nil {
@@ -540,15 +539,16 @@ func (h *WhiteLabelOAuth) ticketCallback(c echo.Context, state, sessionSource st
 	if err := settle(ticketReady); err != nil {
 		return err
 	}
-	return h.ticketDone(c, http.StatusOK, true, "Signed in to "+name, "Go back to the page you came from: it continues by itself. You can close this window.")
+	return h.ticketDone(c, http.StatusOK, true, tr(c).T("oauthMsg.signedInHeading", "Name", name), tr(c).T("oauthMsg.signedInWindow"))
 }
 
 // exchange trades the code for tokens; on failure tok is nil and heading and
 // msg say what to tell the user (details are logged without secrets).
 func (h *WhiteLabelOAuth) exchange(ctx context.Context, typ, sourceID, code, verifier string) (tok *oauth2.Token, heading, msg string) {
+	l := i18n.From(ctx)
 	conf, _, ok := h.config(typ)
 	if !ok {
-		return nil, "The sign-in did not work", "This kind of source no longer signs in this way. Start again."
+		return nil, l.T("oauthMsg.failedHeading"), l.T("oauthMsg.noLongerSupported")
 	}
 	xctx, cancel := context.WithTimeout(context.WithValue(ctx, oauth2.HTTPClient, h.HTTPClient), 20*time.Second)
 	defer cancel()
@@ -557,13 +557,13 @@ func (h *WhiteLabelOAuth) exchange(ctx context.Context, typ, sourceID, code, ver
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) && re.Response != nil && re.Response.StatusCode < 500 {
 			h.Log.WarnContext(ctx, "oauth code exchange refused", "source", sourceID, "status", re.Response.StatusCode, "code", re.ErrorCode)
-			return nil, "The sign-in did not work", "The provider did not accept the sign-in, perhaps because it took too long. Try again."
+			return nil, l.T("oauthMsg.failedHeading"), l.T("oauthMsg.refused")
 		}
 		h.Log.WarnContext(ctx, "oauth token endpoint unavailable", "source", sourceID, "err", redactErr(err))
-		return nil, "The provider is not answering", "We could not finish signing in because the provider did not answer. Nothing was saved. Try again in a moment."
+		return nil, l.T("oauthMsg.downHeading"), l.T("oauthMsg.down")
 	}
 	if tok.RefreshToken == "" {
-		return nil, "The sign-in did not give lasting access", "The provider signed you in but did not allow Stitch to keep reading your data (no refresh token). Try again; if it keeps happening, ask the team running this service to check the OAuth app's offline access."
+		return nil, l.T("oauthMsg.noRefreshHeading"), l.T("oauthMsg.noRefresh")
 	}
 	return tok, "", ""
 }

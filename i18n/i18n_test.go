@@ -42,12 +42,12 @@ func TestEveryLocaleIsComplete(t *testing.T) {
 func TestEveryMessageRendersInEveryLocale(t *testing.T) {
 	c := mustCatalog(t, Options{})
 	en := c.Localizer("en")
-	args := []any{"Text", "X", "Name", "N", "Product", "P", "ID", "I", "Query", "Q", "Title", "T", "Source", "S", "Names", "A, B", "Cron", "C"}
+	args := []any{"Selected", "1", "Page", "1", "Pages", "2", "URL", "u", "Button", "B", "Method", "M", "Detail", "D", "Text", "X", "Name", "N", "Product", "P", "ID", "I", "Query", "Q", "Title", "T", "Source", "S", "Names", "A, B", "Cron", "C"}
 	same := map[string]bool{ // the same word in that language, rightly
 		"common.optional": true, "common.errorPrefix": true, "layout.navDestination": true, "layout.navSources": true,
 		"sources.title": true, "sources.colName": true, "sources.colType": true, "sources.colStatus": true, "sources.colActions": true,
 		"destination.type": true, "destination.status": true, "done.status": true, "done.source": true, "sourceForm.conflictName": true,
-		"home.destHeading": true, "home.sourcesHeading": true, "account.regionEU": true, "sources.count": true,
+		"home.destHeading": true, "home.sourcesHeading": true, "account.regionEU": true, "sources.count": true, "fields.streams": true, "fields.page": true,
 		"common.errorTitle": true,
 	}
 	for _, loc := range Shipped {
