@@ -293,6 +293,18 @@ func checkA11yNoJS(t *testing.T, page playwright.Page) {
 
 var headTag = regexp.MustCompile(`(?i)<head[^>]*>`)
 
+// streamsSettled waits, when the fields page runs its JavaScript, until the
+// page has taken in the ticks (its count starts with n): the live refresh
+// after a tick can grow a row and move the Save button under a click.
+// tools is the page's ".stream-tools", count its "[data-testid=stream-count]".
+func streamsSettled(t *testing.T, tools, count playwright.Locator, n int) {
+	t.Helper()
+	if on, _ := tools.IsVisible(); !on {
+		return // no JavaScript: nothing is refreshed
+	}
+	must(t, expect.Locator(count).ToHaveText(regexp.MustCompile(fmt.Sprintf(`^\s*%d\D`, n))), "the page counts the ticks")
+}
+
 // must fails the test on err.
 func must(t *testing.T, err error, what string) {
 	t.Helper()

@@ -80,6 +80,7 @@ func TestGermanLaunchWalksMySQLToDone(t *testing.T) {
 	boxes := page.Locator(`[data-testid=stream-list] input[type=checkbox]`)
 	must(t, boxes.Nth(0).Check(), "select first stream")
 	must(t, boxes.Nth(1).Check(), "select second stream")
+	streamsSettled(t, page.Locator(".stream-tools"), page.Locator("[data-testid=stream-count]"), 2)
 	must(t, page.Locator("[data-testid=save-streams]").Click(), "save streams")
 
 	must(t, expect.Locator(page.Locator("[data-testid=done-heading]")).ToHaveText("Buchhaltungsdatenbank Sued ist eingerichtet"), "German done heading")

@@ -48,6 +48,7 @@ func addMySQL(t *testing.T, page playwright.Page, prefix string) {
 	boxes := page.Locator(`[data-testid=stream-list] input[type=checkbox]`)
 	must(t, boxes.Nth(0).Check(), "select first stream")
 	must(t, boxes.Nth(1).Check(), "select second stream")
+	streamsSettled(t, page.Locator(".stream-tools"), page.Locator("[data-testid=stream-count]"), 2)
 	must(t, page.Locator("[data-testid=save-streams]").Click(), "save streams")
 	waitPath(t, page, `/sources/\d+/done$`)
 	must(t, expect.Locator(page.Locator("[data-testid=done-heading]")).ToContainText("Shop database is set up"), "done heading")

@@ -23,6 +23,7 @@ func selectStreamsToDone(t *testing.T, page playwright.Page, name string) {
 	waitPath(t, page, `/sources/\d+/fields$`)
 	visit(t, page, name+"-fields")
 	must(t, page.Locator(`[data-testid=stream-list] input[type=checkbox]`).First().Check(), "select a stream")
+	streamsSettled(t, page.Locator(".stream-tools"), page.Locator("[data-testid=stream-count]"), 1)
 	must(t, page.Locator("[data-testid=save-streams]").Click(), "save")
 	waitPath(t, page, `/sources/\d+/done$`)
 	visit(t, page, name+"-done")

@@ -153,6 +153,7 @@ func TestQAExample(t *testing.T) {
 		must(t, page.Locator("[data-testid=submit]").Click(), "resubmit")
 		waitPath(t, page, `/sources/\d+/fields$`)
 		must(t, page.Locator(`[data-testid=stream-list] input[type=checkbox]`).First().Check(), "select a table")
+		streamsSettled(t, page.Locator(".stream-tools"), page.Locator("[data-testid=stream-count]"), 1)
 		must(t, page.Locator("[data-testid=save-streams]").Click(), "save")
 		must(t, expect.Locator(page.Locator("[data-testid=done-heading]")).ToContainText("QA warehouse is set up"), "done")
 	})
