@@ -188,22 +188,6 @@ func setLinkList(c echo.Context, sourceID string, raw []string) {
 	sessionOf(c).Set(handoffListKey+sourceID, strings.Join(raw, ","))
 }
 
-func (h *Handoff) loadSource(c echo.Context) (*connect.Source, Account, error) {
-	acct := mustAccount(c)
-	id, err := sourceID(c)
-	if err != nil {
-		return nil, acct, err
-	}
-	src, err := h.API.GetSource(c.Request().Context(), acct.Token, id)
-	if err != nil {
-		return nil, acct, err
-	}
-	if src.DeletedAt != nil {
-		return nil, acct, echo.NewHTTPError(http.StatusNotFound)
-	}
-	return src, acct, nil
-}
-
 func (h *Handoff) page(c echo.Context, src *connect.Source, step string) views.HandoffPage {
 	name := src.DisplayName
 	if name == "" {
@@ -223,7 +207,7 @@ func (h *Handoff) page(c echo.Context, src *connect.Source, step string) views.H
 // New handles GET /sources/:id/handoff: what a link would open, and this
 // browser's links for the source.
 func (h *Handoff) New(c echo.Context) error {
-	src, _, err := h.loadSource(c)
+	src, _, err := loadSourceFrom(c, h.API)
 	if err != nil {
 		return err
 	}
@@ -236,7 +220,7 @@ func (h *Handoff) New(c echo.Context) error {
 
 // Create handles POST /sources/:id/handoff: a new link, shown once.
 func (h *Handoff) Create(c echo.Context) error {
-	src, acct, err := h.loadSource(c)
+	src, acct, err := loadSourceFrom(c, h.API)
 	if err != nil {
 		return err
 	}
@@ -261,7 +245,7 @@ func (h *Handoff) Create(c echo.Context) error {
 
 // Revoke handles POST /sources/:id/handoff/revoke: one of this browser's links.
 func (h *Handoff) Revoke(c echo.Context) error {
-	src, _, err := h.loadSource(c)
+	src, _, err := loadSourceFrom(c, h.API)
 	if err != nil {
 		return err
 	}

@@ -126,9 +126,15 @@ func (h *SourceOAuth) Session(c echo.Context) error {
 	if !ok {
 		return c.JSON(http.StatusConflict, map[string]string{"code": "not_at_oauth_step", "message": "This source does not need authorization now."})
 	}
-	tok, err := h.Sessions.CreateEphemeralSession(c.Request().Context(), acct.Token)
+	return ephemeralSession(c, h.UI, h.Sessions, acct, src)
+}
+
+// ephemeralSession answers with a fresh ephemeral token for Stitch's popup
+// (never cached), or a 502 JSON error when Stitch does not give one.
+func ephemeralSession(c echo.Context, u *UI, sessions SessionsAPI, acct Account, src *connect.Source) error {
+	tok, err := sessions.CreateEphemeralSession(c.Request().Context(), acct.Token)
 	if err != nil {
-		h.Log.WarnContext(c.Request().Context(), "create ephemeral session failed", "source", src.ID.String(), "err", err)
+		u.Log.WarnContext(c.Request().Context(), "create ephemeral session failed", "source", src.ID.String(), "err", err)
 		return c.JSON(http.StatusBadGateway, map[string]string{"code": "upstream_unavailable", "message": "Stitch did not answer."})
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")

@@ -297,7 +297,7 @@ func (h *Repair) Save(c echo.Context) error {
 	}
 	updated, err := h.API.UpdateSource(c.Request().Context(), acct.Token, src.ID, connect.UpdateSourceRequest{Properties: props})
 	if err != nil {
-		if status, handled := applyAPIError(f, nil, err); handled {
+		if status, handled := applyAPIErrorIn(tr(c), f, nil, err); handled {
 			h.keptAfter(c, status, err)
 			m.Title = "Error: " + m.Title
 			return render(c, status, views.Repair(m))
@@ -390,13 +390,7 @@ func (h *Repair) Session(c echo.Context) error {
 	if _, ok := markOf(c, src.ID.String()); !ok {
 		h.mark(c, src, "reauthorize")
 	}
-	tok, err := h.Sessions.CreateEphemeralSession(c.Request().Context(), acct.Token)
-	if err != nil {
-		h.Log.WarnContext(c.Request().Context(), "create ephemeral session failed", "source", src.ID.String(), "err", err)
-		return c.JSON(http.StatusBadGateway, map[string]string{"code": "upstream_unavailable", "message": "Stitch did not answer."})
-	}
-	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.JSON(http.StatusOK, map[string]string{"ephemeral_token": tok})
+	return ephemeralSession(c, h.UI, h.Sessions, acct, src)
 }
 
 // Status handles GET /sources/:id/repair/status (JSON, for static/oauth.js):

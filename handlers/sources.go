@@ -96,19 +96,33 @@ func sourceID(c echo.Context) (connect.Int, error) {
 // load fetches the source named in the path; another account's or a deleted
 // source is a friendly 404.
 func (h *Sources) load(c echo.Context) (*connect.Source, Account, error) {
+	src, acct, err := loadSourceFrom(c, h.API)
+	if err != nil {
+		return nil, acct, err
+	}
+	h.record(c.Request().Context(), journey.Progress(acct.ID, src))
+	return src, acct, nil
+}
+
+// sourceGetter reads one source.
+type sourceGetter interface {
+	GetSource(ctx context.Context, token string, id connect.Int) (*connect.Source, error)
+}
+
+// loadSourceFrom is load for handlers that hold another API interface.
+func loadSourceFrom(c echo.Context, api sourceGetter) (*connect.Source, Account, error) {
 	acct := mustAccount(c)
 	id, err := sourceID(c)
 	if err != nil {
 		return nil, acct, err
 	}
-	src, err := h.API.GetSource(c.Request().Context(), acct.Token, id)
+	src, err := api.GetSource(c.Request().Context(), acct.Token, id)
 	if err != nil {
 		return nil, acct, err
 	}
 	if src.DeletedAt != nil {
 		return nil, acct, echo.NewHTTPError(http.StatusNotFound)
 	}
-	h.record(c.Request().Context(), journey.Progress(acct.ID, src))
 	return src, acct, nil
 }
 
@@ -393,12 +407,6 @@ func (h *Sources) ownClash(c echo.Context, acct Account, typ, display string, er
 func (h *Sources) alreadyCreated(c echo.Context, id string) error {
 	sessionOf(c).SetFlash(FlashInfo, tr(c).T("sources.alreadyCreated"))
 	return redirect(c, "/sources/"+id)
-}
-
-// applyAPIError is applyAPIErrorIn with English words (for callers without
-// a request's localizer).
-func applyAPIError(f *forms.Form, dn *forms.Field, err error) (int, bool) {
-	return applyAPIErrorIn(i18n.From(nil), f, dn, err)
 }
 
 // applyAPIErrorIn puts a Stitch error on the form, in l's words: property
