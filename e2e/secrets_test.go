@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/playwright-community/playwright-go"
 
@@ -40,12 +41,19 @@ func record(page playwright.Page) *recorder {
 		r.urls = append(r.urls, req.URL())
 		r.mu.Unlock()
 	})
-	page.Context().OnResponse(func(resp playwright.Response) {
+	// Bodies are read only once Chromium reports the request finished: a
+	// response whose page closed mid-load (Stitch's popup after its final
+	// event) never finishes, and asking for its body would wait forever.
+	page.Context().OnRequestFinished(func(req playwright.Request) {
 		// Event handlers run on playwright-go's dispatcher: a protocol call
 		// (HeaderValue, Body) inside one would deadlock, so work aside.
 		r.wg.Add(1)
 		go func() {
 			defer r.wg.Done()
+			resp, err := req.Response()
+			if err != nil || resp == nil {
+				return
+			}
 			ct, _ := resp.HeaderValue("content-type")
 			if !strings.Contains(ct, "text/html") && !strings.Contains(ct, "json") {
 				return
@@ -85,7 +93,13 @@ var providerCode = regexp.MustCompile(`pc_[0-9a-f]{32}`)
 // typed secrets (passwords) given.
 func assertNoSecrets(t *testing.T, r *recorder, typed ...string) {
 	t.Helper()
-	r.wg.Wait()
+	done := make(chan struct{})
+	go func() { r.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the recorder still waits for response bodies after 30 s (a protocol call without a deadline)")
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if len(r.pages) == 0 {
