@@ -80,15 +80,28 @@ func New(opts Options) (*Catalog, error) {
 	c.bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	var source []*goi18n.Message
 	for _, loc := range Shipped {
-		mf, err := c.bundle.LoadMessageFileFS(localeFiles, "locales/"+loc+".toml")
+		paths, err := localePaths(loc)
 		if err != nil {
-			return nil, fmt.Errorf("i18n: load %s: %w", loc, err)
+			return nil, err
 		}
-		for _, m := range mf.Messages {
-			c.files[loc] = append(c.files[loc], m.ID)
+		for _, path := range paths {
+			mf, err := c.bundle.LoadMessageFileFS(localeFiles, path)
+			if err != nil {
+				return nil, fmt.Errorf("i18n: load %s: %w", path, err)
+			}
+			for _, m := range mf.Messages {
+				c.files[loc] = append(c.files[loc], m.ID)
+			}
+			if loc == Shipped[0] {
+				source = append(source, mf.Messages...)
+			}
 		}
-		if loc == Shipped[0] {
-			source = mf.Messages
+		seen := map[string]bool{}
+		for _, id := range c.files[loc] {
+			if seen[id] {
+				return nil, fmt.Errorf("i18n: %s: message %q is defined in two files", loc, id)
+			}
+			seen[id] = true
 		}
 		c.tags = append(c.tags, language.MustParse(loc))
 	}
@@ -125,6 +138,18 @@ func New(opts Options) (*Catalog, error) {
 		c.localizer[loc] = newLocalizer(c, loc)
 	}
 	return c, nil
+}
+
+// localePaths lists a locale's message files: locales/LOC.toml, then every
+// locales/AREA.LOC.toml (one file an area, such as forms or the setup guide),
+// sorted. A message id defined twice is refused.
+func localePaths(loc string) ([]string, error) {
+	extra, err := fs.Glob(localeFiles, "locales/*."+loc+".toml")
+	if err != nil {
+		return nil, fmt.Errorf("i18n: list %s files: %w", loc, err)
+	}
+	sort.Strings(extra)
+	return append([]string{"locales/" + loc + ".toml"}, extra...), nil
 }
 
 // MustNew is New for tests and fixed options; it panics on error.
