@@ -13,8 +13,10 @@ import (
 	"github.com/onramp/onramp/emulator"
 )
 
-// gaAtOAuth creates a Google Analytics source with its view id saved, at the
-// oauth step (white-label: the emulator's pretend provider in emulator mode).
+// gaAtOAuth creates a Google Analytics source at the oauth step
+// (white-label: the emulator's pretend provider in emulator mode). The step
+// asks for the sign-in first: the view id is looked up in the provider's
+// account, so it is asked after (gaViewID).
 func gaAtOAuth(t *testing.T, ts *testServer, csrf string) string {
 	t.Helper()
 	_, body := ts.get(t, "/sources/new/platform.google-analytics")
@@ -27,14 +29,48 @@ func gaAtOAuth(t *testing.T, ts *testServer, csrf string) string {
 		t.Fatalf("landed on %s, want oauth\n%s", path, body)
 	}
 	id := sourcePath.FindStringSubmatch(path)[1]
-	contains(t, body, `name="view_id"`)
-	resp, body = ts.post(t, path, url.Values{"_csrf": {csrf}, "view_id": {"143355753"}})
+	if strings.Contains(body, `name="view_id"`) {
+		t.Fatalf("the view id is asked before the sign-in:\n%s", body)
+	}
+	contains(t, body, `href="/sources/`+id+`/oauth/authorize"`, `data-testid="oauth-next"`, "View ID")
+	return id
+}
+
+// gaViewID answers the step's last question once the sign-in is done: the
+// oauth page now asks for the view id, with help on where to find it, and
+// saving it moves the source on. It returns the path landed on.
+func gaViewID(t *testing.T, ts *testServer, csrf, id string) string {
+	t.Helper()
+	_, body := ts.get(t, "/sources/"+id+"/oauth")
+	contains(t, body, `name="view_id"`, "View settings")
+	if strings.Contains(body, `data-testid="authorize"`) {
+		t.Fatalf("the sign-in is offered again after it was done:\n%s", body)
+	}
+	resp, body := ts.post(t, "/sources/"+id+"/oauth", url.Values{"_csrf": {csrf}, "view_id": {"143355753"}})
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("save view id: got %d\n%s", resp.StatusCode, body)
 	}
-	_, body = ts.follow(t, resp)
-	contains(t, body, `href="/sources/`+id+`/oauth/authorize"`)
-	return id
+	path, _ := ts.follow(t, resp)
+	return path
+}
+
+// signedInNotDone checks what Stitch holds after the sign-in: every
+// sign-in property provided, the view id not yet, the step still oauth.
+func signedInNotDone(t *testing.T, ts *testServer, id string) {
+	t.Helper()
+	src := ts.getSource(t, id)
+	if src.ReportCard.CurrentStepType != "oauth" {
+		t.Fatalf("after the sign-in without a view id: step %s, want oauth", src.ReportCard.CurrentStepType)
+	}
+	oauth, _ := src.ReportCard.Step("oauth")
+	for _, p := range oauth.Properties {
+		if p.Name == "view_id" && p.Provided {
+			t.Errorf("view_id provided before the user typed it")
+		}
+		if p.Name != "view_id" && p.IsRequired && !p.Provided {
+			t.Errorf("oauth property %s not provided at Stitch after the sign-in", p.Name)
+		}
+	}
 }
 
 // providerConsent follows /oauth/authorize to the provider and answers it;
@@ -83,8 +119,12 @@ func TestWhiteLabelOAuthSuccessAndReplay(t *testing.T) {
 		t.Fatalf("callback: got %d\n%s", resp.StatusCode, body)
 	}
 	path, _ := ts.follow(t, resp)
-	if !strings.HasSuffix(path, "/fields") && !strings.HasSuffix(path, "/discover") {
-		t.Fatalf("after sign-in: landed on %s, want discovery or fields", path)
+	if path != "/sources/"+id+"/oauth" {
+		t.Fatalf("after sign-in: landed on %s, want the oauth step's view id", path)
+	}
+	signedInNotDone(t, ts, id)
+	if path := gaViewID(t, ts, csrf, id); !strings.HasSuffix(path, "/fields") && !strings.HasSuffix(path, "/discover") {
+		t.Fatalf("after the view id: landed on %s, want discovery or fields", path)
 	}
 	src := ts.getSource(t, id)
 	oauth, _ := src.ReportCard.Step("oauth")
@@ -369,9 +409,11 @@ func TestWhiteLabelTicketFlow(t *testing.T) {
 		t.Fatalf("apply without CSRF: got %d", r.StatusCode)
 	}
 	resp, body = ts.post(t, "/sources/"+id+"/oauth/ticket/apply", url.Values{"_csrf": {csrf}})
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("apply: got %d\n%s", resp.StatusCode, body)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/sources/"+id+"/oauth" {
+		t.Fatalf("apply: got %d → %q, want the view id next\n%s", resp.StatusCode, resp.Header.Get("Location"), body)
 	}
+	signedInNotDone(t, ts, id)
+	gaViewID(t, ts, csrf, id)
 	src := ts.getSource(t, id)
 	oauth, _ := src.ReportCard.Step("oauth")
 	for _, p := range oauth.Properties {
@@ -424,17 +466,16 @@ func TestWhiteLabelTicketDeniedAndReplay(t *testing.T) {
 	ts.getWith(t, popup, cb)
 	other := mustStartSibling(t, ts)
 	otherCSRF := other.signUp(t, "intruder@example.com")
-	if r, b := other.post(t, "/sources/"+id+"/oauth/ticket/apply", url.Values{"_csrf": {otherCSRF}}); r.StatusCode == http.StatusSeeOther && strings.Contains(r.Header.Get("Location"), "/fields") {
-		t.Fatalf("another session applied the ticket: %d %s", r.StatusCode, b)
-	}
-	if src := ts.getSource(t, id); src.ReportCard.CurrentStepType != "oauth" {
-		t.Fatalf("the source moved on (%s) before its own session applied the ticket", src.ReportCard.CurrentStepType)
+	other.post(t, "/sources/"+id+"/oauth/ticket/apply", url.Values{"_csrf": {otherCSRF}})
+	if st, _ := ts.getSource(t, id).ReportCard.Step("oauth"); st.SignedIn() {
+		t.Fatal("another session applied the ticket: Stitch has the sign-in")
 	}
 	if r, b := ts.post(t, "/sources/"+id+"/oauth/ticket/apply", url.Values{"_csrf": {csrf}}); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("apply: got %d\n%s", r.StatusCode, b)
 	}
-	// Replayed: nothing left to apply (the step has moved on, no second PUT).
-	if r, _ := ts.post(t, "/sources/"+id+"/oauth/ticket/apply", url.Values{"_csrf": {csrf}}); r.StatusCode != http.StatusSeeOther || strings.HasSuffix(r.Header.Get("Location"), "/oauth") {
+	signedInNotDone(t, ts, id)
+	// Replayed: nothing left to apply (the result was single use, no second PUT).
+	if r, _ := ts.post(t, "/sources/"+id+"/oauth/ticket/apply", url.Values{"_csrf": {csrf}}); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/sources/"+id+"/oauth" {
 		t.Fatalf("replayed apply: got %d → %q", r.StatusCode, r.Header.Get("Location"))
 	}
 }

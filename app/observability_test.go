@@ -302,6 +302,8 @@ func runJourney(t *testing.T, ts *testServer) journeyIDs {
 	cb := ts.providerConsent(t, ga, "approve")
 	resp, _ = ts.get(t, cb)
 	ts.follow(t, resp)
+	mustFunnel(t, ts, "signed in, view id left", want)
+	gaViewID(t, ts, csrf, ga)
 	eventually(t, "GA at field selection", func() bool {
 		r, _ := ts.get(t, "/sources/"+ga)
 		return r.Header.Get("Location") == "/sources/"+ga+"/fields"

@@ -93,6 +93,32 @@ type Step struct {
 	Properties []Property `json:"properties"`
 }
 
+// SignedIn reports whether an oauth step's sign-in is done: every required
+// system_provided_by_default property (the provider's client and tokens,
+// given by Stitch-managed OAuth or by the partner's own app) is provided.
+// What is left then is typed by the user (a Google Analytics view id), and
+// asking it before the sign-in would ask for something the user can only
+// look up in the provider's account.
+func (s Step) SignedIn() bool {
+	for _, p := range s.Properties {
+		if p.Kind() == PropertySystemProvidedByDefault && p.IsRequired && !p.Provided {
+			return false
+		}
+	}
+	return true
+}
+
+// MissingUserValues reports whether the step still needs a required value
+// the user types (a user_provided property not provided yet).
+func (s Step) MissingUserValues() bool {
+	for _, p := range s.Properties {
+		if p.Kind() == PropertyUserProvided && p.IsRequired && !p.Provided {
+			return true
+		}
+	}
+	return false
+}
+
 // Property is one entry of a step's properties (API.md §6.3). JSONSchema stays
 // raw so the form engine can compile it; it is nil or "null" when none is published.
 type Property struct {

@@ -29,18 +29,30 @@ func startEmbedDemo(t *testing.T) *app.App {
 	return a
 }
 
-// gaInFrame launches the demo at Google Analytics and fills the form and the
-// view id inside the cross-site iframe, up to the Authorize button.
+// gaInFrame launches the demo at Google Analytics and fills the form inside
+// the cross-site iframe, up to the Authorize button (the view id comes after
+// the sign-in: viewIDInFrame).
 func gaInFrame(t *testing.T, page playwright.Page, a *app.App) playwright.FrameLocator {
 	t.Helper()
 	open(t, page, a.EmbedDemoURL+"?source_type=platform.google-analytics")
 	frame := page.FrameLocator("[data-testid=onramp-frame]")
 	must(t, frame.Locator(`[data-property="start_date"] [name="start_date"]`).First().Fill("2024-01-01"), "start date")
 	must(t, frame.Locator("[data-testid=submit]").Click(), "submit")
-	must(t, frame.Locator(`[data-property="view_id"] [name="view_id"]`).First().Fill("143355753"), "view id")
-	must(t, frame.Locator("[data-testid=submit]").Click(), "save view id")
 	must(t, expect.Locator(frame.Locator("[data-testid=authorize]")).ToBeVisible(), "authorize in the iframe")
+	must(t, expect.Locator(frame.Locator("[data-testid=oauth-next]")).ToContainText("View ID"), "says the view id comes next")
+	must(t, expect.Locator(frame.Locator(`[name="view_id"]`)).ToHaveCount(0), "no view id before the sign-in")
 	return frame
+}
+
+// viewIDInFrame answers the oauth step's last question once the sign-in is
+// done: the iframe shows the view id field (the sign-in's result applied).
+func viewIDInFrame(t *testing.T, frame playwright.FrameLocator) {
+	t.Helper()
+	input := frame.Locator(`[data-property="view_id"] [name="view_id"]`).First()
+	must(t, expect.Locator(input).ToBeVisible(playwright.LocatorAssertionsToBeVisibleOptions{Timeout: playwright.Float(20000)}), "view id asked after the sign-in")
+	must(t, expect.Locator(frame.Locator("[data-testid=authorize]")).ToHaveCount(0), "no second sign-in")
+	must(t, input.Fill("143355753"), "view id")
+	must(t, frame.Locator("[data-testid=submit]").Click(), "save view id")
 }
 
 // frameSourceID reads the source id from the iframe's URL.
@@ -124,6 +136,7 @@ func TestEmbeddedWhiteLabelPopup(t *testing.T) {
 	must(t, expect.Locator(frame.Locator("[data-testid=oauth-status]")).ToContainText("in the window that opened"), "iframe waits")
 	shot(t, page, "embed-ga-waiting")
 	must(t, popup.Locator("[data-testid=approve]").Click(), "approve")
+	viewIDInFrame(t, frame)
 	must(t, expect.Locator(frame.Locator("[data-testid=stream-list]")).ToBeVisible(playwright.LocatorAssertionsToBeVisibleOptions{Timeout: playwright.Float(20000)}), "fields in the iframe")
 	shot(t, page, "embed-ga-fields")
 	// Its last page nudged the iframe and closed itself (a window it may close).
@@ -150,6 +163,7 @@ func TestEmbeddedWhiteLabelNewTab(t *testing.T) {
 	must(t, tab.Locator("[data-testid=approve]").Click(), "approve in the new tab")
 	must(t, expect.Locator(tab.Locator("[data-testid=complete-heading]")).ToContainText("Signed in to Google Analytics"), "the tab says so")
 	shot(t, tab, "embed-ga-newtab-done")
+	viewIDInFrame(t, frame)
 	must(t, expect.Locator(frame.Locator("[data-testid=stream-list]")).ToBeVisible(playwright.LocatorAssertionsToBeVisibleOptions{Timeout: playwright.Float(20000)}), "fields in the iframe")
 	assertOAuthProvided(t, page, a, frameSourceID(t, page))
 	// The ticket was single use. Typed into the address bar (not opened by
@@ -186,6 +200,7 @@ func TestEmbeddedWhiteLabelWithoutJavaScript(t *testing.T) {
 	must(t, expect.Locator(tab.Locator("[data-testid=complete-heading]")).ToContainText("Signed in to Google Analytics"), "the tab says so")
 	must(t, frame.Locator("[data-testid=finished]").Click(), "finished")
 	// The discover page reloads itself (meta refresh) until fields.
+	viewIDInFrame(t, frame)
 	must(t, expect.Locator(frame.Locator("[data-testid=stream-list]")).ToBeVisible(playwright.LocatorAssertionsToBeVisibleOptions{Timeout: playwright.Float(20000)}), "fields in the iframe")
 	shot(t, page, "embed-ga-nojs-after")
 	id := frameSourceID(t, page)

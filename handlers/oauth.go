@@ -8,6 +8,7 @@ import (
 
 	"github.com/onramp/onramp/connect"
 	"github.com/onramp/onramp/forms"
+	"github.com/onramp/onramp/i18n"
 	"github.com/onramp/onramp/views"
 )
 
@@ -28,17 +29,6 @@ type SourceOAuth struct {
 	WhiteLabel func(sourceType string) bool
 }
 
-// missingUserFields reports whether the oauth step still needs values typed
-// by the user (e.g. a Google Analytics view id).
-func missingUserFields(step connect.Step) bool {
-	for _, p := range step.Properties {
-		if p.Kind() == connect.PropertyUserProvided && p.IsRequired && !p.Provided {
-			return true
-		}
-	}
-	return false
-}
-
 func (h *SourceOAuth) page(c echo.Context, src *connect.Source, message string) (views.OAuthPage, connect.Step) {
 	step, _ := src.ReportCard.Step(connect.StepOAuth)
 	m := views.OAuthPage{
@@ -50,6 +40,9 @@ func (h *SourceOAuth) page(c echo.Context, src *connect.Source, message string) 
 		AppURL:    h.AppURL,
 		AppOrigin: OriginOf(h.AppURL),
 		Message:   message,
+	}
+	if step.SignedIn() && step.MissingUserValues() {
+		m.Title = tr(c).T("oauth.detailsHeading", "Name", m.TypeName)
 	}
 	if h.WhiteLabel != nil && h.WhiteLabel(src.Type) {
 		m.WhiteLabel = true
@@ -77,8 +70,13 @@ func (h *SourceOAuth) Show(c echo.Context) error {
 		return err
 	}
 	m, step := h.page(c, src, "")
-	if missingUserFields(step) {
+	// Sign-in first: what the user types on this step (a Google Analytics
+	// view id) is found in the provider's account, so it is asked once
+	// Stitch has the sign-in, not before.
+	if step.SignedIn() && step.MissingUserValues() {
 		m.Form = h.Forms.Build(src.Type, step, src.Properties, forms.BuildOptions{Edit: true})
+	} else if step.MissingUserValues() {
+		m.NextAsk = h.userFieldLabels(tr(c), src.Type, step)
 	}
 	return render(c, http.StatusOK, views.OAuth(m))
 }
@@ -165,9 +163,13 @@ func (h *SourceOAuth) Status(c echo.Context) error {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.JSON(http.StatusOK, map[string]string{
+	step, _ := src.ReportCard.Step(connect.StepOAuth)
+	return c.JSON(http.StatusOK, map[string]any{
 		"step":     src.ReportCard.CurrentStepType,
 		"next_url": StepURL(src.ID.String(), src.ReportCard.CurrentStepType),
+		// signed_in: the sign-in is done though the step may still ask for
+		// the user's own values (the page then shows them).
+		"signed_in": src.ReportCard.CurrentStepType != connect.StepOAuth || step.SignedIn(),
 	})
 }
 
@@ -178,9 +180,22 @@ func (h *SourceOAuth) Continue(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if src.ReportCard.CurrentStepType == connect.StepOAuth {
+	if step, _ := src.ReportCard.Step(connect.StepOAuth); src.ReportCard.CurrentStepType == connect.StepOAuth && !step.SignedIn() {
 		m, _ := h.page(c, src, tr(c).T("oauthMsg.notApproved"))
 		return render(c, http.StatusOK, views.OAuth(m))
 	}
 	return redirect(c, StepURL(src.ID.String(), src.ReportCard.CurrentStepType))
+}
+
+// userFieldLabels names what the step will ask after the sign-in.
+func (h *SourceOAuth) userFieldLabels(l *i18n.Localizer, typ string, step connect.Step) []string {
+	var out []string
+	for _, g := range h.Forms.Build(typ, step, nil, forms.BuildOptions{}).Groups {
+		for _, f := range g.Fields {
+			if f.Required {
+				out = append(out, f.Label)
+			}
+		}
+	}
+	return out
 }

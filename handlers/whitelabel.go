@@ -338,6 +338,11 @@ func (h *WhiteLabelOAuth) Apply(c echo.Context) error {
 	}
 	switch p {
 	case "":
+		if st, _ := src.ReportCard.Step(connect.StepOAuth); st.SignedIn() {
+			// Applied already (a replay, a second tab): what is left is the
+			// step's own question (the view id), on the oauth page.
+			return redirect(c, "/sources/"+id+"/oauth")
+		}
 		return again(tr(c).T("oauthMsg.usedOrNotStarted", "Name", name))
 	case "expired":
 		return again(tr(c).T("oauthMsg.tookTooLong", "Name", name))

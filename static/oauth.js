@@ -81,7 +81,7 @@
     return fetch(attr("status-url"), { credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (j) {
-        if (j && j.step && j.step !== "oauth" && typeof j.next_url === "string" && j.next_url.charAt(0) === "/") {
+        if (j && j.step && (j.step !== "oauth" || j.signed_in === true) && typeof j.next_url === "string" && j.next_url.charAt(0) === "/") {
           setPending(false);
           if (mode === "window") {
             done();
