@@ -88,9 +88,11 @@ func (u *UI) localeLinks(c echo.Context, current string) []views.LocaleLink {
 	}
 	locs := u.Locales.Locales()
 	out := make([]views.LocaleLink, 0, len(locs))
+	// url.Values{"set": …, "return": …}.Encode(), written out: the return
+	// path is escaped once for every link (the switcher is on every page).
+	prefix := "/locale?return=" + url.QueryEscape(back) + "&set="
 	for _, l := range locs {
-		q := url.Values{"set": {l}, "return": {back}}
-		out = append(out, views.LocaleLink{Locale: l, Name: i18n.Name(l), URL: "/locale?" + q.Encode(), Current: l == current})
+		out = append(out, views.LocaleLink{Locale: l, Name: i18n.Name(l), URL: prefix + url.QueryEscape(l), Current: l == current})
 	}
 	return out
 }

@@ -138,10 +138,15 @@ func render(c echo.Context, status int, t templ.Component) error {
 	if err := t.Render(c.Request().Context(), buf); err != nil {
 		return err
 	}
+	return writePage(c, status, buf.Bytes())
+}
+
+// writePage sends a rendered page: its headers, compressed for a browser
+// that asks when it is worth it.
+func writePage(c echo.Context, status int, body []byte) error {
 	h := c.Response().Header()
 	h[echo.HeaderContentType] = htmlType
 	h["Cache-Control"] = noStore
-	body := buf.Bytes()
 	if len(body) >= compressBytes {
 		if len(h["Vary"]) == 0 {
 			h["Vary"] = varyEncoding

@@ -16,6 +16,8 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/BurntSushi/toml"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
@@ -66,6 +68,25 @@ type Catalog struct {
 	files     map[string][]string // locale → message ids its file defines
 	plurals   map[string]bool     // ids of plural messages
 	localizer map[string]*Localizer
+	// raw are the messages as the bundle holds them, locale → id (the last
+	// added wins, as in the bundle): the source of Localizer.T's fast path.
+	raw map[string]map[string]*goi18n.Message
+	// negotiated remembers Negotiate's answers (parsing Accept-Language
+	// and matching it is a good part of a page's cost otherwise).
+	negotiated  sync.Map // negotiation → locale
+	negotiatedN atomic.Int64
+}
+
+// keep records messages added to the bundle for a locale.
+func (c *Catalog) keep(locale string, msgs []*goi18n.Message) {
+	m := c.raw[locale]
+	if m == nil {
+		m = map[string]*goi18n.Message{}
+		c.raw[locale] = m
+	}
+	for _, msg := range msgs {
+		m[msg.ID] = msg
+	}
 }
 
 // New loads the embedded message files and applies opts.
@@ -75,6 +96,7 @@ func New(opts Options) (*Catalog, error) {
 		files:     map[string][]string{},
 		plurals:   map[string]bool{},
 		localizer: map[string]*Localizer{},
+		raw:       map[string]map[string]*goi18n.Message{},
 		pseudo:    opts.Pseudo,
 	}
 	c.bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
@@ -92,6 +114,7 @@ func New(opts Options) (*Catalog, error) {
 			for _, m := range mf.Messages {
 				c.files[loc] = append(c.files[loc], m.ID)
 			}
+			c.keep(loc, mf.Messages)
 			if loc == Shipped[0] {
 				source = append(source, mf.Messages...)
 			}
@@ -119,6 +142,7 @@ func New(opts Options) (*Catalog, error) {
 		for _, m := range source {
 			marked = append(marked, pseudoMessage(m))
 		}
+		c.keep(Pseudo, marked)
 		if err := c.bundle.AddMessages(pt, marked...); err != nil {
 			return nil, fmt.Errorf("i18n: pseudo-locale: %w", err)
 		}
@@ -200,6 +224,7 @@ func (c *Catalog) applyOverrides(ov map[string]map[string]json.RawMessage) error
 			}
 			msgs = append(msgs, m)
 		}
+		c.keep(tag, msgs)
 		if err := c.bundle.AddMessages(language.MustParse(tag), msgs...); err != nil {
 			return fmt.Errorf("i18n: texts for locale %q: %w", loc, err)
 		}
@@ -277,6 +302,26 @@ func (c *Catalog) match(tags []language.Tag) (string, bool) {
 // (kept in the session), the language switcher's cookie, the browser's
 // Accept-Language, then the default.
 func (c *Catalog) Negotiate(launch, cookie, acceptLanguage string) string {
+	k := negotiation{launch, cookie, acceptLanguage}
+	if v, ok := c.negotiated.Load(k); ok {
+		return v.(string)
+	}
+	loc := c.negotiate(launch, cookie, acceptLanguage)
+	// Browsers send few distinct headers: remember the first answers, a
+	// bounded number (random headers cannot grow the memory).
+	if c.negotiatedN.Add(1) <= maxNegotiated {
+		c.negotiated.Store(k, loc)
+	}
+	return loc
+}
+
+// negotiation is what Negotiate decides from.
+type negotiation struct{ launch, cookie, acceptLanguage string }
+
+// maxNegotiated bounds the remembered negotiations.
+const maxNegotiated = 4096
+
+func (c *Catalog) negotiate(launch, cookie, acceptLanguage string) string {
 	for _, pick := range []string{launch, cookie} {
 		if loc, ok := c.Supported(pick); ok {
 			return loc

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
@@ -21,6 +23,71 @@ type Localizer struct {
 	loc     *goi18n.Localizer
 	printer *message.Printer
 	dates   dateFormat
+	// fast holds the non-plural messages whose templates only insert values
+	// ({{.Name}}), split once: T then needs no template execution. Other
+	// messages go through go-i18n (TestFastPathMatchesGoI18n keeps both equal).
+	fast map[string]fastMessage
+}
+
+// fastMessage is a message split into literal text and the names of the
+// values between it: lits has one more element than keys.
+type fastMessage struct {
+	lits []string
+	keys []string
+}
+
+// simpleAction is a template action that only prints a value.
+var simpleAction = regexp.MustCompile(`\{\{\s*\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}`)
+
+// splitMessage returns the message's fast form, or false when its template
+// does more than print values (then go-i18n executes it).
+func splitMessage(tpl string) (fastMessage, bool) {
+	var fm fastMessage
+	last := 0
+	for _, m := range simpleAction.FindAllStringSubmatchIndex(tpl, -1) {
+		fm.lits = append(fm.lits, tpl[last:m[0]])
+		fm.keys = append(fm.keys, tpl[m[2]:m[3]])
+		last = m[1]
+	}
+	fm.lits = append(fm.lits, tpl[last:])
+	for _, l := range fm.lits {
+		if strings.Contains(l, "{{") || strings.Contains(l, "}}") {
+			return fastMessage{}, false
+		}
+	}
+	return fm, true
+}
+
+// render fills the message with kv (name, value pairs), printing values as
+// text/template does.
+func (fm fastMessage) render(kv []any) string {
+	if len(fm.keys) == 0 {
+		return fm.lits[0]
+	}
+	var b strings.Builder
+	for i, k := range fm.keys {
+		b.WriteString(fm.lits[i])
+		b.WriteString(lookup(kv, k))
+	}
+	b.WriteString(fm.lits[len(fm.lits)-1])
+	return b.String()
+}
+
+func lookup(kv []any, key string) string {
+	var v any
+	found := false
+	for i := 0; i+1 < len(kv); i += 2 { // the last pair of a name wins, as in a map
+		if k, ok := kv[i].(string); ok && k == key {
+			v, found = kv[i+1], true
+		}
+	}
+	if !found || v == nil {
+		return "<no value>"
+	}
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return fmt.Sprint(v)
 }
 
 func newLocalizer(c *Catalog, locale string) *Localizer {
@@ -29,6 +96,22 @@ func newLocalizer(c *Catalog, locale string) *Localizer {
 	base, _ := tag.Base()
 	l.printer = message.NewPrinter(language.Make(base.String()))
 	l.dates = dateFormats[locale]
+	l.fast = map[string]fastMessage{}
+	for _, id := range c.ids {
+		if c.plurals[id] {
+			continue
+		}
+		msg := c.raw[locale][id]
+		if msg == nil {
+			msg = c.raw[Shipped[0]][id] // go-i18n falls back to the source language too
+		}
+		if msg == nil || msg.Other == "" {
+			continue
+		}
+		if fm, ok := splitMessage(msg.Other); ok {
+			l.fast[id] = fm
+		}
+	}
 	return l
 }
 
@@ -42,6 +125,9 @@ func (l *Localizer) Lang() string { return l.locale }
 // (T("done.heading", "Name", name)). A message missing from the catalog
 // reads as its id, so tests notice it.
 func (l *Localizer) T(id string, kv ...any) string {
+	if fm, ok := l.fast[id]; ok {
+		return fm.render(kv)
+	}
 	return l.localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data(kv)})
 }
 
