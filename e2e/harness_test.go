@@ -20,6 +20,7 @@ import (
 	"github.com/playwright-community/playwright-go"
 
 	"github.com/onramp/onramp/app"
+	"github.com/onramp/onramp/handlers"
 )
 
 var (
@@ -51,6 +52,7 @@ func (s *syncBuffer) String() string {
 }
 
 func TestMain(m *testing.M) {
+	handlers.VerifyPageCache = true // every cached page a browser reads is checked against its rendering
 	os.Exit(runMain(m))
 }
 

@@ -3,6 +3,8 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 
 	"github.com/a-h/templ"
@@ -104,6 +106,26 @@ func (pc *pageCache) limit() int {
 	return 512
 }
 
+// VerifyPageCache makes every cache hit also render its page and fail the
+// request when the two differ. Tests turn it on, so that every page a test
+// reads from the cache proves the key holds every input of the page.
+var VerifyPageCache bool
+
+// errStalePage is a cached page that differs from its rendering.
+var errStalePage = errors.New("the cached page differs from its rendering: the key misses an input")
+
+func verifyHit(ctx context.Context, cached []byte, page templ.Component) error {
+	fresh := getBuffer()
+	defer putBuffer(fresh)
+	if err := page.Render(ctx, fresh); err != nil {
+		return err
+	}
+	if !bytes.Equal(fresh.Bytes(), cached) {
+		return errStalePage
+	}
+	return nil
+}
+
 // render serves the page of key with the request's tokens (CSRF, form
 // token): from the cache, or built by page (called with the tokens to
 // write) and kept when it checks out.
@@ -111,11 +133,16 @@ func (pc *pageCache) render(c echo.Context, key any, csrf, formToken string, pag
 	tokens := []string{csrf, formToken}
 	buf := getBuffer()
 	defer putBuffer(buf)
+	ctx := c.Request().Context()
 	if p := pc.get(key); p != nil {
 		p.writeTo(buf, tokens)
+		if VerifyPageCache {
+			if err := verifyHit(ctx, buf.Bytes(), page(csrf, formToken)); err != nil {
+				return fmt.Errorf("page cache key %+v: %w", key, err)
+			}
+		}
 		return writePage(c, 200, buf.Bytes())
 	}
-	ctx := c.Request().Context()
 	if err := page(csrf, formToken).Render(ctx, buf); err != nil {
 		return err
 	}

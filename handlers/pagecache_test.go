@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -85,5 +86,22 @@ func TestPageCacheIsBounded(t *testing.T) {
 		if n := len(pc.pages); n > 3 {
 			t.Fatalf("%d pages kept, max 3", n)
 		}
+	}
+}
+
+// With VerifyPageCache on (as in the app's tests), a hit whose page has
+// changed under the same key fails the request instead of serving it.
+func TestPageCacheVerifyCatchesAMissingInput(t *testing.T) {
+	VerifyPageCache = true
+	defer func() { VerifyPageCache = false }()
+	var pc pageCache
+	renders, lang := 0, "en"
+	page := tokenPage(&renders, func(c, f string) string { return "<html lang=" + lang + ">" + c + f })
+	servePage(t, &pc, "key-without-the-language", "c", "f", page)
+	lang = "de" // an input the key does not hold
+	rec := httptest.NewRecorder()
+	c := echo.New().NewContext(httptest.NewRequest(http.MethodGet, "/", nil), rec)
+	if err := pc.render(c, "key-without-the-language", "c", "f", page); !errors.Is(err, errStalePage) {
+		t.Fatalf("got %v, want errStalePage", err)
 	}
 }

@@ -415,6 +415,9 @@ func (s *Session) SetFlash(kind, msg string) {
 	s.set(keyFlashKind, kind)
 }
 
+// HasFlash reports whether a one-time message waits (without taking it).
+func (s *Session) HasFlash() bool { return s.str(keyFlash) != "" }
+
 // TakeFlash returns and forgets the flash message.
 func (s *Session) TakeFlash() (kind, msg string) {
 	msg, kind = s.str(keyFlash), s.str(keyFlashKind)

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/onramp/onramp/connect"
@@ -245,8 +246,43 @@ func (h *Sources) New(c echo.Context) error {
 		return err
 	}
 	h.record(c.Request().Context(), journey.Event{Kind: journey.Source, Step: journey.FormShown, AccountID: mustAccount(c).ID, Type: rc.Type})
+	if key, ok := h.freshPageKey(c, rc.Type, f); ok {
+		// The same page for everyone with this look and language: kept
+		// whole, only the tokens written per request (pagecache.go).
+		return h.pages.render(c, key, sessionOf(c).CSRFToken(), randomToken(18), func(csrf, token string) templ.Component {
+			m := h.createPage(c, http.StatusOK, rc, f, localDisplayName(c, h.typeName(typ)), token)
+			m.CSRF = csrf
+			return views.SourceForm(m)
+		})
+	}
 	dn := localDisplayName(c, h.typeName(typ))
 	return h.renderCreate(c, http.StatusOK, rc, f, dn, randomToken(18))
+}
+
+// freshPageKey is every input of a fresh form's page but its tokens, when
+// the page may come from the page cache: the form is the remembered fresh
+// one (its identity stands for the type's report card, defaults, words and
+// guide) and the session has nothing one-time to show.
+func (h *Sources) freshPageKey(c echo.Context, typ string, f *forms.Form) (freshPage, bool) {
+	s := sessionOf(c)
+	if s.HasFlash() || (len(h.EmbedOrigins) > 0 && s.Get(embedEventsKey) != "") || h.fresh.fields(c.Request().Context(), f, typ, h.showAll(c)) == "" {
+		return freshPage{}, false
+	}
+	return freshPage{
+		form: f, path: c.Request().URL.Path, loc: tr(c), widget: inLaunch(c),
+		theme: s.Get(embedThemeKey), compact: c.QueryParam("compact") == "1", showAll: h.showAll(c),
+	}, true
+}
+
+// freshPage keys a fresh form's page in the page cache.
+type freshPage struct {
+	form    *forms.Form
+	path    string
+	loc     *i18n.Localizer
+	widget  bool
+	theme   string
+	compact bool
+	showAll bool
 }
 
 func displayNameField(value string) *forms.Field {
@@ -266,6 +302,11 @@ func localDisplayName(c echo.Context, value string) *forms.Field {
 }
 
 func (h *Sources) renderCreate(c echo.Context, status int, rc *connect.ReportCard, f *forms.Form, dn *forms.Field, token string) error {
+	return render(c, status, views.SourceForm(h.createPage(c, status, rc, f, dn, token)))
+}
+
+// createPage is the view model of a create form's page.
+func (h *Sources) createPage(c echo.Context, status int, rc *connect.ReportCard, f *forms.Form, dn *forms.Field, token string) views.SourceFormPage {
 	name := h.typeName(rc.Type)
 	l := tr(c)
 	m := views.SourceFormPage{
@@ -285,7 +326,7 @@ func (h *Sources) renderCreate(c echo.Context, status int, rc *connect.ReportCar
 	}
 	m.Fields = h.fresh.fields(c.Request().Context(), f, rc.Type, h.showAll(c)) // "" unless f is a remembered fresh form
 	markRetry(&m, status)
-	return render(c, status, views.SourceForm(m))
+	return m
 }
 
 // markRetry titles an error page and, when trying again may help, offers it.

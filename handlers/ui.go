@@ -45,6 +45,7 @@ type UI struct {
 	Locales *i18n.Catalog
 
 	fresh freshForms // create forms nobody has typed in yet, built and rendered once per type
+	pages pageCache  // whole fresh form pages, split around their tokens
 }
 
 // typeName is the display name of a source or destination type.
@@ -90,6 +91,8 @@ func (u *UI) base(c echo.Context, title, nav string, own ...Event) views.Base {
 	if len(u.EmbedOrigins) > 0 {
 		b.EmbedOrigins = strings.Join(u.EmbedOrigins, " ")
 		b.Events = takeEvents(c, own...)
+	} else if s.Get(embedEventsKey) != "" {
+		s.Take(embedEventsKey) // no parent may read them: do not carry them in the cookie
 	}
 	return b
 }
