@@ -15,6 +15,7 @@ import (
 	"github.com/onramp/onramp/connect"
 	"github.com/onramp/onramp/emulator"
 	"github.com/onramp/onramp/forms"
+	"github.com/onramp/onramp/guide"
 	"github.com/onramp/onramp/handlers"
 	"github.com/onramp/onramp/i18n"
 	"github.com/onramp/onramp/metrics"
@@ -111,6 +112,16 @@ func New(cfg Config, listenAddr string, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ONRAMP_TEXTS_FILE or ONRAMP_DEFAULT_LOCALE: %w", err)
 	}
+	guides, err := guide.New(locales, texts)
+	if err != nil {
+		return nil, fmt.Errorf("ONRAMP_TEXTS_FILE: %w", err)
+	}
+
+	engine := forms.NewEngine(forms.EngineOptions{Texts: texts, Logger: log.With("component", "forms")})
+	templates, err := a.loadTemplates(cfg, engine, emu)
+	if err != nil {
+		return nil, err
+	}
 
 	theme, err := handlers.ParseTheme(cfg.Theme)
 	if err != nil {
@@ -165,9 +176,11 @@ func New(cfg Config, listenAddr string, log *slog.Logger) (*App, error) {
 		TypeCache:    a.typeCache(a.Client, cfg.CacheTTL),
 		Ready:        a.ready,
 		StoreReady:   storeReady,
-		Forms:        forms.NewEngine(forms.EngineOptions{Texts: texts, Logger: log.With("component", "forms")}),
+		Forms:        engine,
+		Templates:    templates,
 		DebugFields:  cfg.DebugFields,
 		Locales:      locales,
+		Guides:       guides,
 		OAuthApps:    apps,
 		Product:      cfg.ProductName,
 		PartnerName:  cfg.PartnerName,

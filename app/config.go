@@ -61,6 +61,13 @@ type Config struct {
 	EmbedDemo     bool          // ONRAMP_EMBED_DEMO: serve the example host page on a second port
 	EmbedDemoAddr string        // ONRAMP_EMBED_DEMO_ADDR
 
+	// TemplatesFile is ONRAMP_TEMPLATES_FILE: the partner templates
+	// (package presets), checked at start-up against each type's report card;
+	// TemplatesToken (ONRAMP_TEMPLATES_TOKEN) is the Stitch access token that
+	// reads those cards against real Stitch (the emulator needs none).
+	TemplatesFile  string
+	TemplatesToken string
+
 	// Now is the clock of launch token expiry (tests pass a fake one); nil means time.Now.
 	Now func() time.Time
 
@@ -93,6 +100,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		TextsFile:     getenv("ONRAMP_TEXTS_FILE"),
 		DefaultLocale: strings.TrimSpace(getenv("ONRAMP_DEFAULT_LOCALE")),
 		OAuthApps:     getenv("ONRAMP_OAUTH_APPS"),
+		TemplatesFile: strings.TrimSpace(getenv("ONRAMP_TEMPLATES_FILE")),
 		ProductName:   strings.TrimSpace(getenv("ONRAMP_PRODUCT_NAME")),
 		PartnerName:   strings.TrimSpace(getenv("ONRAMP_PARTNER_NAME")),
 		Theme:         getenv("ONRAMP_THEME"),
@@ -181,6 +189,13 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		} else {
 			add(checkURL("STITCH_APP_URL", c.StitchAppURL))
 		}
+	}
+
+	c.TemplatesToken = strings.TrimSpace(getenv("ONRAMP_TEMPLATES_TOKEN"))
+	if c.TemplatesFile != "" && !c.Emulated && c.TemplatesToken == "" {
+		// Report cards are the same for every account (API.md §7.1), but
+		// Stitch answers none without a token.
+		add(errors.New("ONRAMP_TEMPLATES_FILE with STITCH_API_URL needs ONRAMP_TEMPLATES_TOKEN: an access token of any Stitch account, to read the report cards the templates are checked against"))
 	}
 
 	keys := getenv("ONRAMP_SESSION_KEYS")

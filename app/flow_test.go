@@ -248,6 +248,21 @@ func TestHubSpotUpToOAuth(t *testing.T) {
 		t.Fatalf("landed on %q, want the oauth step", path)
 	}
 	contains(t, body, "Sign in to HubSpot", `data-testid="authorize"`, `data-testid="authorize-new-tab"`, `data-testid="finished"`)
+
+	// The colleague who owns the HubSpot account can be sent this step.
+	id := sourcePath.FindStringSubmatch(path)[1]
+	contains(t, body, `data-testid="handoff-start"`, `href="/sources/`+id+`/handoff?step=oauth"`)
+	link := ts.handoffLink(t, csrf, id, "oauth")
+	colleague := mustStartSameEmulator(t, ts)
+	r, _ := colleague.openHandoff(t, link)
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/sources/"+id+"/oauth" {
+		t.Fatalf("open the oauth hand-off: got %d → %q", r.StatusCode, r.Header.Get("Location"))
+	}
+	_, page := colleague.get(t, "/sources/"+id+"/oauth")
+	contains(t, page, `data-testid="authorize"`)
+	if strings.Contains(page, `data-testid="handoff-start"`) {
+		t.Fatal("a hand-off session offers to hand the step on again")
+	}
 }
 
 func TestUnknownTypeAndForeignSourceAre404(t *testing.T) {

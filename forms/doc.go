@@ -7,7 +7,7 @@
 // Make one Engine per program (it caches compiled schemas and is safe for
 // concurrent use), then per request:
 //
-//	f := eng.Build(typ, step, source.Properties, forms.BuildOptions{Edit: true})
+//	f := eng.In(localizer).Build(typ, step, source.Properties, forms.BuildOptions{Edit: true})
 //	// GET: render views.ErrorSummary(f) and views.FormFields(f) inside the page's <form>.
 //	props, ok := f.Decode(postForm)          // POST: keeps what was typed, secrets excepted
 //	if kind, _, _ := f.Action(); kind != "" { /* "Add another"/"Remove" row: re-render, 200 */ }
@@ -24,4 +24,10 @@
 // saved credential's choice _choice.NAME = keep | replace | clear (keep omits
 // it from the update). Page-owned inputs (a display name) use NewTextField and
 // report problems with Form.AddError so they join the same error summary.
+//
+// Words: Engine.In gives the engine speaking a request's locale (the
+// i18n.Localizer on its context); the form's labels, hints, options,
+// legends and messages are then that locale's. The built-in words are
+// messages of i18n/locales/forms.LOC.toml (words.go reads them by id);
+// a partner's words (Texts, per locale in Texts.Locales) come first.
 package forms

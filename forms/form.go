@@ -3,7 +3,6 @@ package forms
 import (
 	"cmp"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -76,6 +75,9 @@ type BuildOptions struct {
 	OwnOAuth bool
 	// ShowAll also lists read_only and hidden system properties, read-only (operator diagnostics).
 	ShowAll bool
+	// Locked names properties a partner template fixes (package presets):
+	// they are shown read-only with the value in current, and never decoded.
+	Locked map[string]bool
 }
 
 // Form is the view model of one connection step, built by Engine.Build,
@@ -175,13 +177,18 @@ type Field struct {
 	// Value is the text shown in the control (never a secret); Checked the state of a checkbox.
 	Value   string
 	Checked bool
-	// Rows are the rows of a repeatable group; AddLabel the text of its add button.
+	// Rows are the rows of a repeatable group; AddLabel the text of its add
+	// button, Item the word for one row, for its legend ("Report", "Eintrag").
 	Rows     []*Row
 	AddLabel string
+	Item     string
 	// Required fields must be filled in (aria-required); Optional ones are marked "(optional)".
 	Required, Optional bool
 	// ReadOnly fields are shown but never sent.
 	ReadOnly bool
+	// Locked fields are read-only because the partner set their value
+	// (BuildOptions.Locked); the value is sent by the page, not the form.
+	Locked bool
 	// Credential fields are secrets: never pre-filled, never echoed.
 	Credential bool
 	// Saved is set when a credential already has a value; CredentialChoice
@@ -211,6 +218,7 @@ type Field struct {
 	prop   connect.Property
 	spec   *spec
 	text   FieldText
+	words  *words  // the form's locale; nil for a page's own field (English)
 	column *column // set on the cells of a row
 	member string  // set on the members of an object: the member's own name
 }
@@ -349,7 +357,10 @@ func (e *Engine) Build(sourceType string, step connect.Step, current map[string]
 		if len(list) == 0 {
 			continue
 		}
-		g := &Group{ID: id, Legend: e.texts.groupLegend(id), Collapsible: id == groupAdvanced, Hint: groupHints[id]}
+		g := &Group{ID: id, Legend: e.groupLegend(id), Collapsible: id == groupAdvanced}
+		if hint, ok := groupHintIDs[id]; ok {
+			g.Hint = e.words.word(hint)
+		}
 		sortFields(list)
 		for _, fld := range list {
 			if g.Switch == nil && isSwitch(id, fld) {
@@ -431,16 +442,17 @@ func sortFields(list []*Field) {
 // field builds the field of one property.
 func (e *Engine) field(f *Form, p connect.Property, diagnostics bool) *Field {
 	sp := e.schema.get(p.JSONSchema)
-	txt := e.texts.fieldText(f.Type, p.Name)
+	txt := e.fieldText(f.Type, p.Name)
 	cur := f.current[p.Name]
 	saved := p.Provided || hasValue(cur)
 	fld := &Field{
 		Name: p.Name, Label: txt.Label, Hint: txt.Hint, Placeholder: txt.Placeholder,
 		Credential: p.IsCredential, Optional: !p.IsRequired,
 		Required: p.IsRequired && !(f.opts.Edit && saved),
-		prop:     p, spec: sp, text: txt,
+		prop:     p, spec: sp, text: txt, words: e.words,
 	}
-	readOnly := diagnostics || (f.opts.Edit && p.Kind() == connect.PropertyUserProvidedImmutable && saved)
+	fld.Locked = f.opts.Locked[p.Name]
+	readOnly := diagnostics || fld.Locked || (f.opts.Edit && p.Kind() == connect.PropertyUserProvidedImmutable && saved)
 	if readOnly {
 		e.readOnly(f, fld, diagnostics)
 		return fld
@@ -532,11 +544,12 @@ func (e *Engine) widget(f *Form, fld *Field, cur any) {
 		fld.Widget = WidgetTextarea
 		fld.Value = lines(cur)
 		if fld.Hint == "" {
-			fld.Hint = "Write one per line."
+			fld.Hint = e.words.word("forms.hint.lines")
 		}
 	case formatRows:
 		fld.Widget = WidgetRows
-		fld.AddLabel = "Add another"
+		fld.AddLabel = e.words.word("forms.rows.add")
+		fld.Item = e.itemWord(fld)
 		fld.Rows = e.rows(f, fld, cur)
 	case formatObject:
 		if isKeyFile(fld.baseName()) {
@@ -564,13 +577,13 @@ func (e *Engine) members(f *Form, parent *Field, cur any) {
 	obj := objectValue(cur)
 	for i := range parent.spec.members {
 		c := &parent.spec.members[i]
-		txt := e.texts.memberText(f.Type, parent.Name, c.name)
+		txt := e.memberText(f.Type, parent.Name, c.name)
 		m := &Field{
 			Name: parent.Name + "." + c.name, Label: txt.Label, Hint: txt.Hint, Placeholder: txt.Placeholder,
 			Credential: looksSecret(c.name), Optional: !c.required,
 			Required: c.required && parent.prop.IsRequired,
 			prop:     connect.Property{Name: c.name, IsRequired: c.required && parent.prop.IsRequired},
-			spec:     c.spec, text: txt, member: c.name,
+			spec:     c.spec, text: txt, member: c.name, words: e.words,
 		}
 		var v any
 		if obj != nil {
@@ -616,15 +629,15 @@ func isMultiline(name string) bool {
 func (e *Engine) options(fld *Field) []Option {
 	opts := make([]Option, 0, len(fld.spec.options)+2)
 	if !fld.Required || fld.Value == "" {
-		opts = append(opts, Option{Value: "", Label: "Choose…"})
+		opts = append(opts, Option{Value: "", Label: e.words.word("forms.select.choose")})
 	}
 	known := false
 	for _, v := range fld.spec.options {
-		opts = append(opts, Option{Value: v, Label: e.texts.optionLabel(fld.Name, v)})
+		opts = append(opts, Option{Value: v, Label: e.optionLabel(fld.Name, v)})
 		known = known || v == fld.Value
 	}
 	if fld.Value != "" && !known {
-		opts = append(opts, Option{Value: fld.Value, Label: e.texts.optionLabel(fld.Name, fld.Value)})
+		opts = append(opts, Option{Value: fld.Value, Label: e.optionLabel(fld.Name, fld.Value)})
 	}
 	return opts
 }
@@ -636,13 +649,13 @@ func (e *Engine) readOnly(f *Form, fld *Field, diagnostics bool) {
 	cur := f.current[fld.Name]
 	switch {
 	case fld.Credential && (fld.prop.Provided || hasValue(cur)):
-		fld.Value = "Saved (hidden)"
+		fld.Value = e.words.word("forms.readOnly.saved")
 	case fld.Credential || !hasValue(cur):
-		fld.Value = "Not set"
+		fld.Value = e.words.word("forms.readOnly.notSet")
 	case fld.spec.format == formatBoolean:
-		fld.Value = map[bool]string{true: "Yes", false: "No"}[truthy(cur)]
+		fld.Value = e.words.word(map[bool]string{true: "forms.readOnly.yes", false: "forms.readOnly.no"}[truthy(cur)])
 	case fld.spec.format == formatSelect:
-		fld.Value = e.texts.optionLabel(fld.Name, display(cur))
+		fld.Value = e.optionLabel(fld.Name, display(cur))
 	case fld.spec.format == formatDate:
 		fld.Value = dateValue(display(cur))
 	case fld.spec.format == formatLines || fld.spec.format == formatRows || fld.spec.format == formatObject:
@@ -652,9 +665,9 @@ func (e *Engine) readOnly(f *Form, fld *Field, diagnostics bool) {
 		fld.Value = display(cur)
 	}
 	if diagnostics {
-		fld.Hint = fmt.Sprintf("Not editable here: %s property %q.", fld.prop.Kind(), fld.Name)
+		fld.Hint = e.words.t("forms.readOnly.diagnostics", "Kind", string(fld.prop.Kind()), "Name", fld.Name)
 	} else {
-		fld.Hint = "This can't be changed once the connection is set up."
+		fld.Hint = e.words.word("forms.readOnly.immutable")
 	}
 }
 
@@ -687,15 +700,28 @@ func (e *Engine) row(f *Form, fld *Field, vals map[string]string) *Row {
 	r := &Row{}
 	for i := range fld.spec.columns {
 		c := &fld.spec.columns[i]
-		txt := e.texts.fieldText(f.Type, c.name)
+		txt := e.fieldText(f.Type, c.name)
 		cell := &Field{
 			Label: txt.Label, Hint: "", Placeholder: txt.Placeholder, Widget: WidgetInput, InputType: "text",
 			Value: vals[c.name], Required: c.required, Optional: !c.required,
-			spec: c.spec, text: txt, column: c,
+			spec: c.spec, text: txt, column: c, words: e.words,
 		}
 		r.Cells = append(r.Cells, cell)
 	}
 	return r
+}
+
+// itemWord is the word for one row of a repeatable group: in English the
+// label made singular ("Reports" → "Report"), else the texts' item, else the
+// locale's generic word ("Eintrag").
+func (e *Engine) itemWord(fld *Field) string {
+	switch {
+	case e.words.english:
+		return singular(fld.Label)
+	case fld.text.Item != "":
+		return fld.text.Item
+	}
+	return e.words.word("forms.rows.item")
 }
 
 // assignIDs gives every field, then every row cell, its element id. Fields

@@ -56,17 +56,18 @@ func (f *Form) CredentialNames() string {
 // openKept opens the sealed value of a credential the user chose to keep; it
 // reports false (and sets the field's error) when it cannot be opened.
 func (f *Form) openKept(fld *Field, sealed string) (string, bool) {
+	w := fld.w()
 	if f.keeper == nil {
-		fld.Error = "Enter the " + lowerFirst(fld.Label) + " again"
+		fld.Error = w.t("forms.msg.again", w.labelData(fld.Label)...)
 		return "", false
 	}
 	v, err := f.keeper.Open(fld.Name, sealed)
 	switch {
 	case expired(err):
-		fld.Error = "Enter the " + lowerFirst(fld.Label) + " again: for your security, what you type is kept for a few minutes only"
+		fld.Error = w.t("forms.msg.againExpired", w.labelData(fld.Label)...)
 		return "", false
 	case err != nil:
-		fld.Error = "Enter the " + lowerFirst(fld.Label) + " again"
+		fld.Error = w.t("forms.msg.again", w.labelData(fld.Label)...)
 		return "", false
 	}
 	return v, true
@@ -124,11 +125,11 @@ func (e *Engine) Unloaded(typ, stepType string, values url.Values, k Keeper, ski
 	if len(sorted) > maxUnloaded {
 		sorted = sorted[:maxUnloaded]
 	}
-	g := &Group{ID: groupConnection, Legend: e.texts.groupLegend(groupConnection)}
+	g := &Group{ID: groupConnection, Legend: e.groupLegend(groupConnection)}
 	for _, name := range sorted {
 		fld := &Field{
-			Name: name, Label: e.texts.fieldText(typ, baseName(name)).Label, Widget: WidgetInput, InputType: "text",
-			Optional: true, spec: plainText,
+			Name: name, Label: e.fieldText(typ, baseName(name)).Label, Widget: WidgetInput, InputType: "text",
+			Optional: true, spec: plainText, words: e.words,
 		}
 		if secret[name] || looksSecret(name) {
 			e.unloadedSecret(f, fld, values)

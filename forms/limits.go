@@ -36,34 +36,31 @@ func DeriveName(display string) string {
 // another source already uses it). The schema name derived from it must be
 // under 50 characters of lowercase letters, numbers, underscores or dollar
 // signs, starting with a letter or an underscore.
-func CheckDisplayName(display string) string {
-	switch {
-	case display == "":
-		return "Enter a name for this source"
-	case utf8.RuneCountInString(display) > MaxDisplayName:
-		return "Enter a name of " + strconv.Itoa(MaxDisplayName) + " characters or fewer"
+// The message is in the engine's locale.
+func (e *Engine) CheckDisplayName(display string) string {
+	if msg := e.CheckEditedDisplayName(display); msg != "" {
+		return msg
 	}
 	name := DeriveName(display)
 	switch {
 	case name == "":
-		return "Use letters or numbers in the name: Stitch makes the schema name from them"
+		return e.words.word("forms.msg.nameNoLetters")
 	case len(name) >= maxSchemaName:
-		return "Shorten the name: the schema name Stitch makes from it (“" + name + "”, " + strconv.Itoa(len(name)) +
-			" characters) must be under 50 characters"
+		return e.words.t("forms.msg.nameSchemaTooLong", "Schema", name, "Length", strconv.Itoa(len(name)), "Max", strconv.Itoa(maxSchemaName))
 	case !(name[0] >= 'a' && name[0] <= 'z' || name[0] == '_'):
-		return "Start the name with a letter: the schema name Stitch makes from it must begin with a letter or an underscore"
+		return e.words.word("forms.msg.nameStart")
 	}
 	return ""
 }
 
 // CheckEditedDisplayName is CheckDisplayName for a source that exists: its
 // schema name is fixed, so only an empty or overlong display name is refused.
-func CheckEditedDisplayName(display string) string {
+func (e *Engine) CheckEditedDisplayName(display string) string {
 	switch {
 	case display == "":
-		return "Enter a name for this source"
+		return e.words.word("forms.msg.nameEmpty")
 	case utf8.RuneCountInString(display) > MaxDisplayName:
-		return "Enter a name of " + strconv.Itoa(MaxDisplayName) + " characters or fewer"
+		return e.words.t("forms.msg.nameTooLong", "Max", strconv.Itoa(MaxDisplayName))
 	}
 	return ""
 }
@@ -80,7 +77,7 @@ func (fld *Field) portProblem(raw string) string {
 	}
 	n, err := strconv.Atoi(raw)
 	if err != nil || n < 1 || n > 65535 {
-		return "Enter a port number between 1 and 65535, like " + fld.portExample()
+		return fld.w().t("forms.msg.portRange", "Port", fld.portExample())
 	}
 	return ""
 }
@@ -127,7 +124,7 @@ func (f *Form) requireSwitched() {
 				continue
 			}
 			if strings.TrimSpace(fld.Value) == "" && !fld.Credential {
-				fld.Error = fld.requiredMessage() + " for the " + lowerFirst(g.Legend)
+				fld.Error = fld.requiredFor(g.Legend)
 			}
 		}
 	}

@@ -31,7 +31,7 @@ func (f *Form) decodeObject(fld *Field, values url.Values) (any, bool) {
 				clearErrors(m)
 				delete(obj, m.member) // the tunnel is off: its settings are not sent
 			case m.Error == "" && m.RequiredWhenOn && !hasValue(obj[m.member]):
-				m.Error = m.requiredMessage() + " for the " + lowerFirst(fld.Label)
+				m.Error = m.requiredFor(fld.Label)
 			}
 		}
 	}
@@ -123,24 +123,26 @@ func memberAt(fld *Field, path []string) *Field {
 // parseKeyFile reads a key file (uploaded or pasted) as a JSON object and
 // checks it; it returns the object, or the message to show.
 func (fld *Field) parseKeyFile(raw string) (map[string]any, string) {
-	what := "key file"
+	w := fld.w()
+	kind := "plain"
 	shape, hasShape := keyFileShapeOf(fld.baseName())
 	if hasShape {
-		what = strings.TrimPrefix(shape.what, "a ") + " file"
+		kind = shape.kind
 	}
+	what := w.word("forms.keyFile." + kind + ".what") // "key file"
+	data := []any{"What", what, "AWhat", article(what)}
 	if len(raw) > MaxFileBytes {
-		return nil, "The file is larger than " + strconv.Itoa(MaxFileBytes>>10) + " KB, too large for " + article(what) +
-			" (those are a few kilobytes). Check that you chose the right file"
+		return nil, w.t("forms.keyFile.tooLarge", append(data, "KB", strconv.Itoa(MaxFileBytes>>10))...)
 	}
 	dec := json.NewDecoder(strings.NewReader(raw))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil || dec.More() {
-		return nil, "The " + what + " is not valid JSON. Choose the .json file you downloaded, or paste all of its content"
+		return nil, w.t("forms.keyFile.notJSON", data...)
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return nil, "The " + what + " must be a JSON object, starting with {"
+		return nil, w.t("forms.keyFile.notObject", data...)
 	}
 	if hasShape {
 		var missing []string
@@ -150,16 +152,15 @@ func (fld *Field) parseKeyFile(raw string) (map[string]any, string) {
 			}
 		}
 		if len(missing) > 0 {
-			return nil, "This is not " + shape.what + ": it has no " + joinWords(missing) +
-				". Download a new JSON key for the service account and choose that file"
+			return nil, w.t("forms.keyFile."+kind+".missing", append(data, "Missing", w.joinWords(missing))...)
 		}
 		if t, _ := obj["type"].(string); t != "service_account" {
-			return nil, "This is not " + shape.what + ": its type is “" + truncate(t, 40) + "”, not “service_account”"
+			return nil, w.t("forms.keyFile."+kind+".wrongType", append(data, "Type", truncate(t, 40))...)
 		}
 	}
 	if err := validate(fld.spec, obj); err != nil {
 		if name := firstMember(err); name != "" {
-			return nil, "The " + what + " does not fit: check its " + name
+			return nil, w.t("forms.keyFile.badMember", append(data, "Member", name)...)
 		}
 		return nil, fld.invalidMessage()
 	}
@@ -181,18 +182,18 @@ func firstMember(err error) string {
 	return ""
 }
 
-// joinWords writes "a", "a and b", "a, b and c".
-func joinWords(words []string) string {
+// joinWords writes "a", "a and b", "a, b and c" in the locale's words.
+func (w *words) joinWords(list []string) string {
 	var b bytes.Buffer
-	for i, w := range words {
+	for i, s := range list {
 		switch {
 		case i == 0:
-		case i == len(words)-1:
-			b.WriteString(" and ")
+		case i == len(list)-1:
+			b.WriteString(w.word("forms.list.lastSeparator"))
 		default:
-			b.WriteString(", ")
+			b.WriteString(w.word("forms.list.separator"))
 		}
-		b.WriteString(w)
+		b.WriteString(s)
 	}
 	return b.String()
 }

@@ -1,6 +1,7 @@
 package forms
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/url"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/onramp/onramp/i18n"
 )
 
 // ErrorItem is one entry of the error summary: the id of the input it links
@@ -60,7 +63,7 @@ func (f *Form) AddAPIErrors(badProperties []string, message string) {
 	}
 	if !placed || message != "" && len(badProperties) == 0 {
 		if message == "" {
-			message = "Stitch did not accept these settings. Check them and try again."
+			message = f.engine.words.word("forms.msg.notAccepted")
 		}
 		f.general = append(f.general, message)
 	}
@@ -284,7 +287,7 @@ func (f *Form) decodeCredential(fld *Field, values url.Values, raw string) (any,
 			return nil, true
 		}
 		if raw == "" {
-			fld.Error = "Enter the new " + lowerFirst(fld.Label) + ", or keep the saved one"
+			fld.Error = fld.w().t("forms.msg.keepOrReplace", fld.w().labelData(fld.Label)...)
 			return nil, false
 		}
 	} else if raw == "" {
@@ -362,7 +365,7 @@ func (f *Form) decodeRows(fld *Field, values url.Values) (any, bool) {
 		}
 		for _, c := range row.Cells {
 			if c.Value == "" && c.Required {
-				c.Error = "Enter the " + lowerFirst(c.Label) + " of " + lowerFirst(singular(fld.Label)) + " " + strconv.Itoa(len(fld.Rows))
+				c.Error = fld.rowMessage("forms.msg.rowRequired", c, len(fld.Rows))
 			}
 		}
 		items = append(items, obj)
@@ -397,7 +400,7 @@ func (f *Form) decodeRows(fld *Field, values url.Values) (any, bool) {
 					continue
 				}
 				if cell, number := rowCell(fld, i, parts[1]); cell != nil && cell.Error == "" {
-					cell.Error = "Check the " + lowerFirst(cell.Label) + " of " + lowerFirst(singular(fld.Label)) + " " + strconv.Itoa(number)
+					cell.Error = fld.rowMessage("forms.msg.rowInvalid", cell, number)
 					placed = true
 				}
 			}
@@ -528,23 +531,48 @@ func validate(sp *spec, v any) error {
 	return sp.schema.Validate(v)
 }
 
+// w returns the words of the field's locale.
+func (fld *Field) w() *words {
+	if fld.words == nil {
+		return newWords(i18n.From(context.Background())) // a page's own field: English
+	}
+	return fld.words
+}
+
+// rowMessage is a message about a cell of a repeatable group's row n:
+// English names the row by its item ("the name of report 2"), other
+// locales by the group's label and the row's number.
+func (fld *Field) rowMessage(id string, cell *Field, n int) string {
+	w := fld.w()
+	return w.t(id, w.labelData(cell.Label, "Group", fld.Label, "Item", lowerFirst(singular(fld.Label)), "Row", strconv.Itoa(n))...)
+}
+
 // requiredMessage is the message for a missing value.
 func (fld *Field) requiredMessage() string {
 	if fld.text.Required != "" {
 		return fld.text.Required
 	}
-	label := lowerFirst(fld.Label)
+	w := fld.w()
+	data := w.labelData(fld.Label)
 	switch {
 	case fld.Widget == WidgetSelect:
-		return "Choose " + article(label)
+		return w.t("forms.msg.choose", data...)
 	case fld.Widget == WidgetRows:
-		return "Add at least one " + singular(label)
+		return w.t("forms.msg.addOne", data...)
 	case fld.spec.format == formatLines:
-		return "Enter at least one " + singular(label)
-	case isPlural(label):
-		return "Enter the " + label
+		return w.t("forms.msg.enterOne", data...)
+	case w.english && isPlural(lowerFirst(fld.Label)):
+		return w.t("forms.msg.enterThe", data...)
 	}
-	return "Enter " + article(label)
+	return w.t("forms.msg.enter", data...)
+}
+
+// requiredFor is the message for a missing value needed by a group or an
+// object that is switched on (an SSH tunnel): "Enter the SSH host for the
+// SSH tunnel".
+func (fld *Field) requiredFor(group string) string {
+	w := fld.w()
+	return w.t("forms.msg.requiredFor", "Message", fld.requiredMessage(), "Group", group, "Lower", lowerFirst(group))
 }
 
 // isPlural reports whether a label names several things ("channel IDs", "tables").
@@ -557,28 +585,28 @@ func (fld *Field) invalidMessage() string {
 	if fld.text.Invalid != "" {
 		return fld.text.Invalid
 	}
-	label := lowerFirst(fld.Label)
+	w := fld.w()
 	switch fld.spec.format {
 	case formatHost:
-		return "Enter a host name or IP address, like db.example.com"
+		return w.word("forms.msg.invalidHost")
 	case formatNumeric:
-		return "Enter a whole number, like 30"
+		return w.word("forms.msg.invalidWhole")
 	case formatDecimal:
-		return "Enter a number, like 2.5"
+		return w.word("forms.msg.invalidNumber")
 	case formatDate:
-		return "Enter a date, like 2024-01-31"
+		return w.word("forms.msg.invalidDate")
 	case formatDateTime:
-		return "Enter a date and time, like 2024-01-31 09:30"
+		return w.word("forms.msg.invalidDateTime")
 	case formatURI:
-		return "Enter a full web address, like https://example.com"
+		return w.word("forms.msg.invalidURL")
 	case formatEmail:
-		return "Enter an email address, like name@example.com"
+		return w.word("forms.msg.invalidEmail")
 	case formatSelect:
-		return "Choose one of the options for " + label
+		return w.t("forms.msg.invalidOption", w.labelData(fld.Label)...)
 	case formatRows:
-		return "Check the rows of " + label
+		return w.t("forms.msg.invalidRows", w.labelData(fld.Label)...)
 	}
-	return "Check the " + label + ": it is not in the expected format"
+	return w.t("forms.msg.invalidFormat", w.labelData(fld.Label)...)
 }
 
 // article puts "a" or "an" before a label, by its sound: "an API key",

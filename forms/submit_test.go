@@ -261,7 +261,7 @@ func TestAPIErrors(t *testing.T) {
 func TestTypeNamesAndHumanize(t *testing.T) {
 	cases := map[string]string{"platform.hubspot": "HubSpot", "platform.s3-csv": "Amazon S3 CSV", "bigquery_v2": "Google BigQuery", "platform.made-up-thing": "Made Up Thing"}
 	for typ, want := range cases {
-		if got := builtinTypeName(typ); got != want {
+		if got := NewEngine(EngineOptions{}).TypeName(typ); got != want {
 			t.Errorf("TypeName(%s): got %q, want %q", typ, got, want)
 		}
 	}

@@ -25,6 +25,9 @@ type FieldText struct {
 	// Default is the value a new form starts with ("5432", "none", "true"
 	// for a checkbox); the user can change it.
 	Default string `json:"default,omitempty"`
+	// Item names one row of a repeatable group ("Report" for "Reports"),
+	// for the row's legend.
+	Item string `json:"item,omitempty"`
 }
 
 // Texts are a partner's overrides of the built-in words, loaded from a JSON
@@ -54,6 +57,29 @@ type Texts struct {
 	Groups map[string]string `json:"groups,omitempty"`
 	// Descriptions maps a type to the one line its catalog tile shows.
 	Descriptions map[string]string `json:"descriptions,omitempty"`
+	// Guides maps a type (or "*") to the words of the setup guide beside
+	// its form (package guide).
+	Guides map[string]GuideText `json:"guides,omitempty"`
+	// LocaleGuides are the guides under "locales.LOC.guides", by locale;
+	// LoadTextsWithLocales fills it.
+	LocaleGuides map[string]map[string]GuideText `json:"-"`
+	// Locales are the words under "locales" by locale ("de"): fields, types,
+	// descriptions, options and groups of that locale, with the shapes above;
+	// LoadTextsWithLocales fills it. The top-level words are written in the
+	// partner's own language and apply to every locale that lacks a word of
+	// its own: a locale's word for the type, then its word for "*", then the
+	// top-level word for the type, then for "*", then the built-in words of
+	// the locale.
+	Locales map[string]LocaleTexts `json:"-"`
+}
+
+// GuideText is a partner's words for a type's setup guide: its link to the
+// partner's own documentation, its intro line, and where to find each
+// property's value (by property name). Empty members keep the next source's.
+type GuideText struct {
+	URL    string            `json:"url,omitempty"`
+	Intro  string            `json:"intro,omitempty"`
+	Fields map[string]string `json:"fields,omitempty"`
 }
 
 // anyType is the key of Texts.Fields and Texts.Options that applies to every type or property.
@@ -79,61 +105,76 @@ func LoadTexts(path string) (*Texts, error) {
 	return &t, nil
 }
 
-// TypeName returns the display name of a source or destination type: the
-// partner's override, else the built-in table, else a humanised type.
+// TypeName returns the display name of a source or destination type in
+// English: the partner's top-level override, else the built-in name. Pages
+// use Engine.TypeName, which speaks the request's locale.
 func (t *Texts) TypeName(typ string) string {
-	if t != nil {
-		if n := t.Types[typ]; n != "" {
-			return n
-		}
-	}
-	return builtinTypeName(typ)
+	return NewEngine(EngineOptions{Texts: t}).TypeName(typ)
 }
 
-// builtinTypeName returns the built-in display name of a source or
-// destination type, such as "HubSpot" for "platform.hubspot", or a humanised
-// type when it is unknown. Pages use Engine.TypeName, which applies the
-// partner's texts first.
-func builtinTypeName(typ string) string {
+// typeName returns the built-in display name of a source or destination
+// type, such as "HubSpot" for "platform.hubspot" (product names are the same
+// in every locale; "(legacy)" is worded for it), or a humanised type when it
+// is unknown.
+func (w *words) typeName(typ string) string {
 	if n, ok := typeNames[typ]; ok {
+		if base, ok := strings.CutSuffix(n, " (legacy)"); ok {
+			return w.t("forms.typeName.legacy", "Name", base)
+		}
 		return n
 	}
 	for _, p := range []string{"platform.", "webhook.", "hp."} {
 		typ = strings.TrimPrefix(typ, p)
 	}
 	if h := humanizeWords(typ, true); h != "" {
-		return h
+		return w.t("forms.humanized", "Name", h)
 	}
-	return "Unnamed integration"
+	return w.word("forms.unnamedIntegration")
 }
 
-// fieldText resolves the words of a property for a type, member by member.
-func (t *Texts) fieldText(typ, name string) FieldText {
+// locale returns the partner's words of a locale, or nil.
+func (t *Texts) locale(loc string) *LocaleTexts {
+	if t == nil {
+		return nil
+	}
+	if lt, ok := t.Locales[loc]; ok {
+		return &lt
+	}
+	return nil
+}
+
+// partnerText is the partner's words of a property for a type: the
+// locale's for the type, the locale's for "*", the top level's for the
+// type, the top level's for "*".
+func (e *Engine) partnerText(typ, name string) FieldText {
 	var out FieldText
-	if t != nil {
+	if lt := e.local; lt != nil {
+		out = mergeText(out, lt.Fields[typ][name])
+		out = mergeText(out, lt.Fields[anyType][name])
+	}
+	if t := e.texts; t != nil {
 		out = mergeText(out, t.Fields[typ][name])
 		out = mergeText(out, t.Fields[anyType][name])
 	}
-	out = mergeText(out, builtinTypeFields[typ][name])
-	out = mergeText(out, builtinFields[name])
+	return out
+}
+
+// fieldText resolves the words of a property for a type, member by member:
+// the partner's (partnerText), then the built-in words of the locale.
+func (e *Engine) fieldText(typ, name string) FieldText {
+	out := mergeText(e.partnerText(typ, name), e.words.field(typ, name))
 	if out.Label == "" {
-		out.Label = Humanize(name)
+		out.Label = e.words.humanize(name)
 	}
 	return out
 }
 
 // memberText resolves the words of an object's member: those written for
 // "PARENT.SUB" first, then those of the name SUB.
-func (t *Texts) memberText(typ, parent, name string) FieldText {
+func (e *Engine) memberText(typ, parent, name string) FieldText {
 	full := parent + "." + name
-	var out FieldText
-	if t != nil {
-		out = mergeText(out, t.Fields[typ][full])
-		out = mergeText(out, t.Fields[anyType][full])
-	}
-	out = mergeText(out, builtinTypeFields[typ][full])
-	out = mergeText(out, builtinFields[full])
-	return mergeText(out, t.fieldText(typ, name))
+	out := mergeText(e.partnerText(typ, full), e.words.field(typ, full))
+	return mergeText(out, e.fieldText(typ, name))
 }
 
 func mergeText(dst, src FieldText) FieldText {
@@ -155,36 +196,44 @@ func mergeText(dst, src FieldText) FieldText {
 	if dst.Default == "" {
 		dst.Default = src.Default
 	}
+	if dst.Item == "" {
+		dst.Item = src.Item
+	}
 	return dst
 }
 
-// optionLabel returns the label of a select option.
-func (t *Texts) optionLabel(name, value string) string {
-	if t != nil {
-		if l := t.Options[name][value]; l != "" {
+// optionLabel returns the label of a select option: the partner's for the
+// locale, the partner's top-level, then the built-in label of the locale.
+func (e *Engine) optionLabel(name, value string) string {
+	for _, opts := range []map[string]map[string]string{e.local.options(), e.texts.options()} {
+		if l := opts[name][value]; l != "" {
 			return l
 		}
-		if l := t.Options[anyType][value]; l != "" {
+		if l := opts[anyType][value]; l != "" {
 			return l
 		}
 	}
-	if l := builtinOptions[name][value]; l != "" {
-		return l
+	return e.words.option(name, value)
+}
+
+func (t *Texts) options() map[string]map[string]string {
+	if t == nil {
+		return nil
 	}
-	if l := builtinOptionWords[value]; l != "" {
-		return l
-	}
-	return Humanize(value)
+	return t.Options
 }
 
 // groupLegend returns the legend of a group.
-func (t *Texts) groupLegend(id string) string {
-	if t != nil {
-		if l := t.Groups[id]; l != "" {
+func (e *Engine) groupLegend(id string) string {
+	if l := e.local.group(id); l != "" {
+		return l
+	}
+	if e.texts != nil {
+		if l := e.texts.Groups[id]; l != "" {
 			return l
 		}
 	}
-	return groupLegends[id]
+	return e.words.keyed("forms.group.", id, "")
 }
 
 // acronyms are words written in capitals (or their own casing) when humanising.
@@ -198,13 +247,20 @@ var acronyms = map[string]string{
 }
 
 // Humanize turns a property name into words for people: "filter_dbs" becomes
-// "Filter dbs", "customerId" becomes "Customer ID".
+// "Filter dbs", "customerId" becomes "Customer ID"; Stitch's names are
+// English, so are these. Engine.Humanize marks them for the request's locale.
 func Humanize(name string) string {
 	if h := humanizeWords(name, false); h != "" {
 		return h
 	}
 	return "Unnamed setting"
 }
+
+// Humanize is the package's Humanize in the engine's locale: the words
+// still come from Stitch's (English) property name, but they pass through
+// the catalog (the pseudo-locale marks them) and an unnamed setting is
+// worded for the locale.
+func (e *Engine) Humanize(name string) string { return e.words.humanize(name) }
 
 // humanizeWords splits on separators and camel case; title capitalises every
 // word (for product names), otherwise only the first.

@@ -1,30 +1,35 @@
 package forms
 
-// The catalog's words: categories, one-line descriptions and synonyms of
-// types, in our own words. All tables are read-only.
+// The catalog's structure: categories of types and their synonyms. The words
+// (category names, one-line descriptions) are in the message catalog:
+// forms.category.CAT, forms.sourceDesc.TYPE, forms.destDesc.TYPE and
+// forms.catDesc.source.CAT / forms.catDesc.destination.CAT. All tables are
+// read-only.
 
-// Categories.
+// Categories, by their catalog id (forms.category.ID).
 const (
-	catDatabase     = "Database"
-	catFiles        = "Files"
-	catAdvertising  = "Advertising"
-	catMarketing    = "Marketing"
-	catCRM          = "CRM and sales"
-	catAnalytics    = "Analytics"
-	catSupport      = "Customer support"
-	catCommerce     = "E-commerce"
-	catFinance      = "Payments and finance"
-	catEngineering  = "Engineering"
-	catProductivity = "Productivity"
-	catPeople       = "People and HR"
-	catPublic       = "Public data"
-	catDeveloper    = "Developer tools"
-	catOther        = "Other"
+	catDatabase     = "database"
+	catFiles        = "files"
+	catAdvertising  = "advertising"
+	catMarketing    = "marketing"
+	catCRM          = "crm"
+	catAnalytics    = "analytics"
+	catSupport      = "support"
+	catCommerce     = "commerce"
+	catFinance      = "finance"
+	catEngineering  = "engineering"
+	catProductivity = "productivity"
+	catPeople       = "people"
+	catPublic       = "public"
+	catDeveloper    = "developer"
+	catOther        = "misc" // not "other": a reserved word of go-i18n's message files
 
-	catWarehouse    = "Data warehouse"
-	catDestDatabase = "Database"
-	catLakehouse    = "Lakehouse"
-	catFileStorage  = "File storage"
+	catWarehouse    = "warehouse"
+	catDestDatabase = "destDatabase"
+	catLakehouse    = "lakehouse"
+	catFileStorage  = "fileStorage"
+	catDataCatalog  = "dataCatalog"
+	catDestination  = "destination"
 )
 
 // categoryOf lists types by category; sourceCategories is built from it.
@@ -65,57 +70,7 @@ var destinationCategories = map[string]string{
 	"postgres": catWarehouse, "redshift": catWarehouse, "snowflake": catWarehouse, "bigquery_v2": catWarehouse,
 	"bigquery": catWarehouse, "azure_sqldw": catWarehouse, "panoply": catWarehouse,
 	"mssql_server": catDestDatabase, "mysql_destination": catDestDatabase,
-	"databricks_delta": catLakehouse, "s3": catFileStorage, "storagegrid": catFileStorage, "dataworld": "Data catalog",
-}
-
-// typeDescriptions say what a type connects, by type (without "platform.").
-var typeDescriptions = map[string]string{
-	"mysql":            "Replicates tables from a MySQL or MariaDB server, by query or from the binary log.",
-	"postgres":         "Replicates tables from a PostgreSQL server, by query or from the write-ahead log.",
-	"mssql":            "Replicates tables from a Microsoft SQL Server database.",
-	"mongodb":          "Replicates collections from a MongoDB database.",
-	"oracle":           "Replicates tables from an Oracle database.",
-	"aurora":           "Replicates tables from an Amazon Aurora (MySQL) cluster.",
-	"cloudsql":         "Replicates tables from a Google Cloud SQL for MySQL instance.",
-	"cloudsql_pg":      "Replicates tables from a Google Cloud SQL for PostgreSQL instance.",
-	"cloudsql-pg":      "Replicates tables from a Google Cloud SQL for PostgreSQL instance.",
-	"heroku_pg":        "Replicates tables from a Heroku Postgres database.",
-	"heroku-pg":        "Replicates tables from a Heroku Postgres database.",
-	"dynamodb":         "Replicates tables from Amazon DynamoDB.",
-	"s3-csv":           "Loads CSV files from an Amazon S3 bucket as tables.",
-	"sftp":             "Loads CSV files from an SFTP server as tables.",
-	"google-sheets":    "Loads the rows of a Google Sheets spreadsheet as a table.",
-	"hubspot":          "Contacts, companies, deals and email activity from HubSpot.",
-	"salesforce":       "Accounts, contacts, opportunities and any object from Salesforce.",
-	"google-analytics": "Reports on traffic and conversions from a Google Analytics (Universal Analytics) view.",
-	"ga4":              "Reports on traffic and conversions from a Google Analytics 4 property.",
-	"shopify":          "Orders, products, customers and refunds from a Shopify store.",
-	"stripe":           "Charges, customers, invoices and subscriptions from Stripe.",
-	"zendesk":          "Tickets, users and satisfaction ratings from Zendesk Support.",
-	"facebook":         "Campaigns, ads and their daily performance from Facebook Ads.",
-	"adwords":          "Campaigns, keywords and their performance from Google Ads.",
-	"google-ads":       "Campaigns, keywords and their performance from Google Ads.",
-	"github":           "Issues, pull requests, commits and reviews from GitHub repositories.",
-	"jira":             "Projects, issues and worklogs from Jira.",
-	"intercom":         "Conversations, users and companies from Intercom.",
-	"mailchimp":        "Lists, campaigns and email activity from Mailchimp.",
-	"import_api":       "Push data from your own code to Stitch over HTTP.",
-}
-
-// destinationDescriptions say where a destination type loads data.
-var destinationDescriptions = map[string]string{
-	"postgres":          "Loads your data into a PostgreSQL database, a schema per source.",
-	"bigquery_v2":       "Loads your data into Google BigQuery datasets, with a service account key.",
-	"snowflake":         "Loads your data into a Snowflake database, using one of your warehouses.",
-	"redshift":          "Loads your data into an Amazon Redshift cluster.",
-	"databricks_delta":  "Loads your data into Delta Lake tables, staged through an Amazon S3 bucket.",
-	"azure_sqldw":       "Loads your data into Azure Synapse Analytics, staged through Azure Blob Storage.",
-	"panoply":           "Loads your data into a Panoply warehouse.",
-	"mssql_server":      "Loads your data into a Microsoft SQL Server database.",
-	"mysql_destination": "Loads your data into a MySQL database.",
-	"s3":                "Writes your data as CSV or JSON Lines files to an Amazon S3 bucket.",
-	"storagegrid":       "Writes your data as files to NetApp StorageGRID object storage.",
-	"dataworld":         "Loads your data into a data.world dataset.",
+	"databricks_delta": catLakehouse, "s3": catFileStorage, "storagegrid": catFileStorage, "dataworld": catDataCatalog,
 }
 
 // typeSynonyms are other words people search for a type by.

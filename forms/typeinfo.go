@@ -36,25 +36,32 @@ func (e *Engine) TypeInfo(typ string, destination bool) TypeInfo {
 	name := e.TypeName(typ)
 	key := strings.TrimPrefix(typ, "platform.")
 	info := TypeInfo{Name: name, Monogram: monogram(name), Palette: palette(typ)}
-	info.Category = category(key, destination)
+	cat := category(key, destination)
+	info.Category = e.words.keyed("forms.category.", cat, "")
 	base, variant := splitVariant(key)
-	info.Variant = variantNote(variant, e.TypeName(siblingType(typ, base)))
-	info.Description = e.texts.description(typ)
-	descriptions := typeDescriptions
+	if variant == "hp" {
+		info.Variant = e.words.t("forms.variant.hp", "Name", e.TypeName(siblingType(typ, base)))
+	}
+	info.Description = e.local.description(typ)
+	if info.Description == "" {
+		info.Description = e.texts.description(typ)
+	}
+	prefix := "forms.sourceDesc."
 	if destination {
-		descriptions = destinationDescriptions
+		prefix = "forms.destDesc."
 	}
 	if info.Description == "" {
-		info.Description = descriptions[key]
+		info.Description = e.words.keyed(prefix, key, "")
 	}
 	if info.Description == "" {
-		info.Description = descriptions[base]
+		info.Description = e.words.keyed(prefix, base, "")
 	}
 	if info.Description == "" {
-		info.Description = categoryDescription(info.Category, stripVariant(name), destination)
+		info.Description = e.categoryDescription(cat, stripVariant(name), destination)
 	}
 	// Descriptions are left out: "email" would match every marketing tool.
-	info.Search = strings.ToLower(strings.Join([]string{name, key, info.Category, typeSynonyms[base]}, " "))
+	// The category is searched in the page's words and in English.
+	info.Search = strings.ToLower(strings.Join([]string{name, key, info.Category, e.en.keyed("forms.category.", cat, ""), typeSynonyms[base]}, " "))
 	return info
 }
 
@@ -128,14 +135,6 @@ func siblingType(typ, base string) string {
 	return base
 }
 
-func variantNote(variant, sibling string) string {
-	if variant != "hp" {
-		return ""
-	}
-	return "Stitch's high-performance (HP) version of " + sibling + ": set up and replicated differently from " +
-		sibling + ". Use one of the two for a database, not both."
-}
-
 // category returns a type's category: from the table, else a guess from its name.
 func category(key string, destination bool) string {
 	base, _ := splitVariant(key)
@@ -143,7 +142,7 @@ func category(key string, destination bool) string {
 		if c, ok := destinationCategories[base]; ok {
 			return c
 		}
-		return "Destination"
+		return catDestination
 	}
 	if c, ok := sourceCategories[base]; ok {
 		return c
@@ -157,48 +156,16 @@ func category(key string, destination bool) string {
 }
 
 // categoryDescription is the neutral one-line description of a type without
-// one of its own.
-func categoryDescription(cat, name string, destination bool) string {
+// one of its own: forms.catDesc.source.CAT or forms.catDesc.destination.CAT,
+// else the generic one of the catalog.
+func (e *Engine) categoryDescription(cat, name string, destination bool) string {
+	side := "source"
 	if destination {
-		switch cat {
-		case catWarehouse, catLakehouse:
-			return "Loads your data into " + name + "."
-		case catDestDatabase:
-			return "Loads your data into a " + name + " database."
-		case catFileStorage:
-			return "Writes your data as files to " + name + "."
-		}
-		return "Loads your data into " + name + "."
+		side = "destination"
 	}
-	switch cat {
-	case catDatabase:
-		return "Replicates the tables of a " + name + " database."
-	case catFiles:
-		return "Loads files from " + name + " as tables."
-	case catAdvertising:
-		return "Campaigns, ad spend and performance from " + name + "."
-	case catMarketing:
-		return "Contacts, campaigns and email activity from " + name + "."
-	case catCRM:
-		return "Accounts, contacts and deals from " + name + "."
-	case catAnalytics:
-		return "Reports and events from " + name + "."
-	case catSupport:
-		return "Tickets, conversations and customers from " + name + "."
-	case catCommerce:
-		return "Orders, products and customers from " + name + "."
-	case catFinance:
-		return "Invoices, payments and customers from " + name + "."
-	case catEngineering:
-		return "Projects, issues and activity from " + name + "."
-	case catProductivity:
-		return "Work, messages and activity from " + name + "."
-	case catPeople:
-		return "People, hiring and time data from " + name + "."
-	case catPublic:
-		return "Public data sets from " + name + "."
-	case catDeveloper:
-		return "Sends data from your own code to " + name + "."
+	id := "forms.catDesc." + side + "." + cat
+	if e.words.keyed("forms.catDesc.", side, cat) == "" {
+		id = "forms.catDesc." + side + ".generic"
 	}
-	return "Replicates data from " + name + "."
+	return e.words.t(id, "Name", name)
 }

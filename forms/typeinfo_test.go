@@ -73,7 +73,7 @@ func TestEveryDocumentedTypeHasACategory(t *testing.T) {
 	palettes := map[int]int{}
 	for _, x := range doc.Entries {
 		info := e.TypeInfo(x.APIType, x.Kind == "destination")
-		if info.Category == catOther || info.Category == "Destination" || info.Description == "" || info.Monogram == "?" {
+		if info.Category == "Other" || info.Category == "Destination" || info.Description == "" || info.Monogram == "?" {
 			t.Errorf("%s: got category %q description %q monogram %q", x.APIType, info.Category, info.Description, info.Monogram)
 		}
 		palettes[info.Palette]++

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/onramp/onramp/connect"
+	"github.com/onramp/onramp/i18n"
 	"github.com/onramp/onramp/views"
 )
 
@@ -27,7 +28,7 @@ func (h *Catalog) SourceTypes(c echo.Context) error {
 	}
 	q := strings.TrimSpace(c.QueryParam("q"))
 	m := views.SourceTypesPage{Base: h.base(c, tr(c).T("common.addSource"), "sources"), Query: q}
-	all := h.sourceTypeItems(cards)
+	all := h.sourceTypeItems(tr(c), cards)
 	m.Total = len(all)
 	for _, it := range all {
 		if matches(it, q) {
@@ -38,13 +39,13 @@ func (h *Catalog) SourceTypes(c echo.Context) error {
 }
 
 // sourceTypeItems turns usable report cards into catalog entries, by name.
-func (h *Catalog) sourceTypeItems(cards []connect.ReportCard) []views.SourceTypeItem {
+func (h *Catalog) sourceTypeItems(l *i18n.Localizer, cards []connect.ReportCard) []views.SourceTypeItem {
 	items := make([]views.SourceTypeItem, 0, len(cards))
 	for _, rc := range cards {
 		if !rc.Usable() {
 			continue
 		}
-		items = append(items, h.typeItem(rc, "/sources/new/"+url.PathEscape(rc.Type), false))
+		items = append(items, h.typeItem(l, rc, "/sources/new/"+url.PathEscape(rc.Type), false))
 	}
 	sort.Slice(items, func(i, j int) bool { return strings.ToLower(items[i].Name) < strings.ToLower(items[j].Name) })
 	return items
@@ -52,10 +53,10 @@ func (h *Catalog) sourceTypeItems(cards []connect.ReportCard) []views.SourceType
 
 // typeItem is the catalog tile of a type: its name, category, description
 // and monogram come from the words of the form engine (partner texts first).
-func (u *UI) typeItem(rc connect.ReportCard, link string, destination bool) views.SourceTypeItem {
-	info := u.Words.TypeInfo(rc.Type, destination)
+func (u *UI) typeItem(l *i18n.Localizer, rc connect.ReportCard, link string, destination bool) views.SourceTypeItem {
+	info := u.Words.In(l).TypeInfo(rc.Type, destination)
 	return views.SourceTypeItem{
-		Type: rc.Type, Name: info.Name, Detail: typeDetail(rc), URL: link, Search: info.Search,
+		Type: rc.Type, Name: info.Name, Detail: typeDetail(l, rc), URL: link, Search: info.Search,
 		Category: info.Category, Description: info.Description, Variant: info.Variant,
 		Monogram: info.Monogram, Palette: info.Palette,
 	}
@@ -71,20 +72,20 @@ func matches(it views.SourceTypeItem, q string) bool {
 	return true
 }
 
-func typeDetail(rc connect.ReportCard) string {
+func typeDetail(l *i18n.Localizer, rc connect.ReportCard) string {
 	var parts []string
 	if _, ok := rc.Step(connect.StepOAuth); ok {
-		parts = append(parts, "Sign in with your account")
+		parts = append(parts, l.T("forms.tile.signIn"))
 	}
 	if rc.Details != nil {
 		switch rc.Details.PipelineState {
 		case "beta":
-			parts = append(parts, "Beta")
+			parts = append(parts, l.T("forms.tile.beta"))
 		case "alpha":
-			parts = append(parts, "Preview")
+			parts = append(parts, l.T("forms.tile.preview"))
 		}
 		if rc.Details.PricingTier == "enterprise" {
-			parts = append(parts, "Enterprise plan")
+			parts = append(parts, l.T("forms.tile.enterprise"))
 		}
 	}
 	return strings.Join(parts, " · ")

@@ -38,6 +38,8 @@ type Destinations struct {
 	Seal *seal.Sealer
 	// Claims makes a create submit single use; nil disables it.
 	Claims Claims
+	// Guides render the setup guide beside the form (nil: none).
+	Guides *GuidePanels
 }
 
 // current returns the account's destination, or nil.
@@ -102,7 +104,7 @@ func (h *Destinations) Show(c echo.Context) error {
 		if !rc.Usable() || (d != nil && rc.Type == d.Type) {
 			continue
 		}
-		if it := h.typeItem(rc, "/destination/new/"+url.PathEscape(rc.Type), true); matches(it, m.Query) {
+		if it := h.typeItem(tr(c), rc, "/destination/new/"+url.PathEscape(rc.Type), true); matches(it, m.Query) {
 			m.Types = append(m.Types, it)
 		}
 	}
@@ -120,7 +122,7 @@ func (h *Destinations) newForm(c echo.Context, acct Account) (*connect.ReportCar
 	if !ok || !rc.Usable() {
 		return nil, nil, echo.NewHTTPError(http.StatusNotFound)
 	}
-	return rc, h.Forms.Build(typ, step, nil, forms.BuildOptions{}), nil
+	return rc, h.Forms.In(tr(c)).Build(typ, step, nil, forms.BuildOptions{}), nil
 }
 
 // destForm is what a destination form page shows besides the form.
@@ -146,6 +148,7 @@ func (h *Destinations) renderForm(c echo.Context, status int, f *forms.Form, p d
 		Replace:      p.replace,
 		ReplaceError: p.replaceErr,
 		Conflicts:    p.conflicts,
+		Guide:        setupGuide(c, h.Guides, f),
 	}
 	if p.basedOn != "" {
 		m.Hidden = append(m.Hidden, views.Hidden{Name: basedOnField, Value: p.basedOn})
@@ -294,7 +297,7 @@ func (h *Destinations) editForm(c echo.Context) (*connect.Destination, *forms.Fo
 	if !ok {
 		return nil, nil, false, echo.NewHTTPError(http.StatusNotFound)
 	}
-	return d, h.Forms.Build(d.Type, step, d.Properties, forms.BuildOptions{Edit: true}), true, nil
+	return d, h.Forms.In(tr(c)).Build(d.Type, step, d.Properties, forms.BuildOptions{Edit: true}), true, nil
 }
 
 // Update handles POST /destination/edit: credentials left as saved are kept;

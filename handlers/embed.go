@@ -19,6 +19,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/onramp/onramp/connect"
+	"github.com/onramp/onramp/presets"
 	"github.com/onramp/onramp/store"
 	"github.com/onramp/onramp/views"
 )
@@ -102,6 +103,10 @@ type Launch struct {
 	ReturnURLs []string
 	// Now is the clock of token expiry; nil means time.Now.
 	Now func() time.Time
+	// Templates keeps a launch's template for its session; Schemas checks
+	// a template's defaults (the forms engine's schema validation).
+	Templates *Templates
+	Schemas   presets.Checker
 }
 
 func (h *Launch) now() time.Time {
@@ -123,6 +128,22 @@ type LaunchRequest struct {
 	Locale          string   `json:"locale,omitempty"`
 	// Mode "repair" opens the repair page of SourceID (a broken connection).
 	Mode string `json:"mode,omitempty"`
+	// Template is a partner template for this session (package presets),
+	// laid over the global one; kept raw so numbers stay exact.
+	Template json.RawMessage `json:"template,omitempty"`
+}
+
+// launchTemplate parses the request's template; nil when there is none
+// (also for {}: nothing to keep for the session).
+func launchTemplate(req LaunchRequest) (presets.Template, error) {
+	if len(bytes.TrimSpace(req.Template)) == 0 || string(bytes.TrimSpace(req.Template)) == "null" {
+		return nil, nil
+	}
+	tpl, err := presets.Parse(req.Template)
+	if err != nil || len(tpl) == 0 {
+		return nil, err
+	}
+	return tpl, nil
 }
 
 // launchModeRepair is the launch mode that opens a source's repair page.
@@ -376,6 +397,9 @@ func (h *Launch) check(req LaunchRequest) (code, msg string) {
 			return "invalid_theme", err.Error()
 		}
 	}
+	if _, err := launchTemplate(req); err != nil {
+		return "invalid_template", presets.Message(err)
+	}
 	return "", ""
 }
 
@@ -383,7 +407,8 @@ func (h *Launch) check(req LaunchRequest) (code, msg string) {
 // that the token works and the requested type and source are usable by its
 // account: one Stitch call per thing to check (the type's report card, the
 // source), or one light call (the account's destinations) when the launch
-// names neither.
+// names neither; a template adds one call per type it names besides the
+// launch's own (at most presets.MaxTypes).
 func (h *Launch) checkAtStitch(c echo.Context, req LaunchRequest) (code, msg string, status int) {
 	if h.API == nil {
 		return "", "", 0
@@ -400,6 +425,7 @@ func (h *Launch) checkAtStitch(c echo.Context, req LaunchRequest) (code, msg str
 		return "internal_error", "The launch could not be checked. Try again.", http.StatusInternalServerError
 	}
 	var apiErr *connect.Error
+	var typeCard *connect.ReportCard // the launch's type, for its template
 	if req.SourceType != "" {
 		rc, err := h.API.GetSourceType(ctx, req.AccessToken, req.SourceType)
 		switch {
@@ -413,6 +439,13 @@ func (h *Launch) checkAtStitch(c echo.Context, req LaunchRequest) (code, msg str
 		case !rc.Usable():
 			return "source_type_not_available", fmt.Sprintf("The account's Stitch plan cannot use %q.", req.SourceType), http.StatusBadRequest
 		}
+		typeCard = rc
+	}
+	if err := h.checkTemplate(ctx, req, typeCard); err != nil {
+		if errors.As(err, new(*presets.Error)) {
+			return "invalid_template", presets.Message(err), http.StatusBadRequest
+		}
+		return fail(err)
 	}
 	if req.SourceType == "" && req.SourceID == 0 {
 		if _, err := h.API.ListDestinations(ctx, req.AccessToken); err != nil {
@@ -429,6 +462,28 @@ func (h *Launch) checkAtStitch(c echo.Context, req LaunchRequest) (code, msg str
 		}
 	}
 	return "", "", 0
+}
+
+// checkTemplate validates the launch's template against each named type's
+// report card, read with the customer's token (typeCard is the launch's own
+// type, already read); it returns a *presets.Error (joined) for a wrong
+// template, any other error for a failed Stitch call.
+func (h *Launch) checkTemplate(ctx context.Context, req LaunchRequest, typeCard *connect.ReportCard) error {
+	tpl, err := launchTemplate(req)
+	if err != nil || tpl == nil {
+		return err
+	}
+	return tpl.Validate(func(typ string) (*connect.ReportCard, error) {
+		if typeCard != nil && typ == req.SourceType {
+			return typeCard, nil
+		}
+		rc, err := h.API.GetSourceType(ctx, req.AccessToken, typ)
+		var apiErr *connect.Error
+		if connect.IsNotFound(err) || errors.As(err, &apiErr) && apiErr.Status == http.StatusBadRequest {
+			return nil, nil // not a source type, as for source_type
+		}
+		return rc, err
+	}, h.Schemas)
 }
 
 // Redeem handles GET /launch/:token: exactly once, within the TTL, it starts
@@ -470,6 +525,15 @@ func (h *Launch) Redeem(c echo.Context) error {
 	if req.Theme != nil && !req.Theme.IsZero() {
 		b, _ := json.Marshal(req.Theme)
 		s.Set(embedThemeKey, string(b))
+	}
+	if tpl, err := launchTemplate(req); err != nil {
+		return fmt.Errorf("launch template: %w", err)
+	} else if tpl != nil {
+		id, err := h.Templates.save(c.Request().Context(), tpl)
+		if err != nil {
+			return err
+		}
+		s.Set(embedTemplateKey, id)
 	}
 	emit(c, "onramp:account_connected", map[string]any{"stitch_account_id": req.StitchAccountID})
 	to := "/"

@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/onramp/onramp/connect"
+	"github.com/onramp/onramp/i18n"
 	"github.com/onramp/onramp/selection"
 	"github.com/onramp/onramp/views"
 )
@@ -108,16 +109,16 @@ func (h *Fields) listPage(c echo.Context, src *connect.Source, acct Account, str
 	need := selection.RowSchemas(selection.PageStreams(streams, d, q), d)
 	schemas, err := h.schemas(ctx, acct, src.ID, need)
 	m := views.FieldsPage{
-		Base:     h.stepBase(c, "Choose data", id, connect.StepFieldSelection),
+		Base:     h.stepBase(c, tr(c).T("steps.fields"), id, connect.StepFieldSelection),
 		Steps:    stepItems(src.ReportCard, connect.StepFieldSelection),
 		SourceID: id,
 		Name:     h.sourceName(src),
 		List: selection.NewList(selection.ListInput{
-			Streams: streams, Draft: d, Query: q, Schemas: schemas, Problems: problems, Prompts: prompts,
+			Streams: streams, Draft: d, Query: q, Schemas: schemas, Problems: problems, Prompts: prompts, Words: tr(c),
 		}),
 	}
 	if err != nil {
-		m.Notice = "Stitch did not send the columns of every stream on this page. Reload the page to choose them."
+		m.Notice = tr(c).T("fieldsSave.columnsMissing")
 	}
 	if src.ReportCard.CurrentStepType == connect.StepFullyConfigured {
 		m.DoneURL = "/sources/" + id + "/done"
@@ -202,25 +203,25 @@ func (h *Fields) schemas(ctx context.Context, acct Account, srcID connect.Int, s
 }
 
 // failure turns a failed Stitch call on a save path into a status and
-// words; handled is false for errors the error handler must answer
-// (a revoked token signs out; an unknown source is a 404).
-func failure(err error) (status int, msg string, handled bool) {
+// words in the page's language; handled is false for errors the error
+// handler must answer (a revoked token signs out; an unknown source is a 404).
+func failure(l *i18n.Localizer, err error) (status int, msg string, handled bool) {
 	var apiErr *connect.Error
 	switch {
 	case connect.IsUnauthorized(err), connect.IsNotFound(err):
 		return 0, "", false
 	case connect.IsUpstreamUnavailable(err):
-		return http.StatusBadGateway, "Stitch did not answer, so nothing more was saved. Your choices are kept: send them again.", true
+		return http.StatusBadGateway, l.T("fieldsSave.stitchDown"), true
 	case errors.As(err, &apiErr) && apiErr.Status >= 400 && apiErr.Status < 500:
-		return http.StatusUnprocessableEntity, "Stitch did not accept these choices: " + apiErr.Message + " Your choices are kept: change them or send them again.", true
+		return http.StatusUnprocessableEntity, l.T("fieldsSave.notAccepted", "Detail", apiErr.Message), true
 	case errors.As(err, &apiErr):
-		return http.StatusBadGateway, "Stitch answered with an error, so nothing more was saved. Your choices are kept: send them again.", true
+		return http.StatusBadGateway, l.T("fieldsSave.stitchError"), true
 	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
 		return 0, "", false
 	}
-	return http.StatusBadGateway, "Something went wrong while saving. Your choices are kept: send them again.", true
+	return http.StatusBadGateway, l.T("fieldsSave.internal"), true
 }
 
 // Save handles POST /sources/:id/fields: it records the page's
@@ -241,14 +242,14 @@ func (h *Fields) Save(c echo.Context) error {
 	key := h.draftKey(c, acct, id)
 	d, err := h.Drafts.Get(ctx, key)
 	if err != nil {
-		return h.unavailable(c, id, nil, form, http.StatusServiceUnavailable, "Your choices could not be kept just now, so nothing was saved. Send them again.")
+		return h.unavailable(c, id, nil, form, http.StatusServiceUnavailable, tr(c).T("fieldsSave.notKept"))
 	}
 	f := selection.ApplyListForm(d, form)
 	if f.Action == selection.ActionDiscard {
 		d = &selection.Draft{Conflicts: d.Conflicts}
 	}
 	if err := h.Drafts.Put(ctx, key, d); err != nil {
-		return h.unavailable(c, id, d, form, http.StatusServiceUnavailable, "Your choices could not be kept just now, so nothing was saved. Send them again.")
+		return h.unavailable(c, id, d, form, http.StatusServiceUnavailable, tr(c).T("fieldsSave.notKept"))
 	}
 	switch f.Action {
 	case selection.ActionDraft:
@@ -260,7 +261,7 @@ func (h *Fields) Save(c echo.Context) error {
 		f.Query.Page = f.Goto
 		return redirect(c, fieldsURL(id.String(), f.Query))
 	case selection.ActionDiscard:
-		sessionOf(c).SetFlash(FlashInfo, "Your unsaved choices were discarded.")
+		sessionOf(c).SetFlash(FlashInfo, tr(c).T("fieldsSave.discarded"))
 		return redirect(c, fieldsURL(id.String(), f.Query))
 	}
 
@@ -284,11 +285,11 @@ func (h *Fields) Save(c echo.Context) error {
 		n := selection.TickMatching(streams, d, f.Query, tick)
 		selection.Prune(streams, d)
 		if err := h.Drafts.Put(ctx, key, d); err != nil {
-			return h.unavailable(c, id, d, form, http.StatusServiceUnavailable, "Your choices could not be kept just now. Send them again.")
+			return h.unavailable(c, id, d, form, http.StatusServiceUnavailable, tr(c).T("fieldsSave.notKeptNow"))
 		}
-		msg := selection.Plural(n, "stream", "streams") + " unticked. Save to apply."
+		msg := tr(c).N("fieldsSave.unticked", n)
 		if tick {
-			msg = selection.Plural(n, "table", "tables") + " ticked (views need their key columns, so they are ticked one by one). Save to apply."
+			msg = tr(c).N("fieldsSave.ticked", n)
 		}
 		sessionOf(c).SetFlash(FlashInfo, msg)
 		f.Query.Page = 1
@@ -341,11 +342,11 @@ func (h *Fields) saveDraft(c echo.Context, src *connect.Source, acct Account, st
 	if err := h.Drafts.Put(ctx, key, &selection.Draft{Conflicts: d.Conflicts}); err != nil {
 		h.Log.WarnContext(c.Request().Context(), "clear draft", "err", err)
 	}
-	msg := selection.Plural(plan.Selected, "stream", "streams") + " selected."
+	msg := tr(c).N("fieldsSave.selected", plan.Selected)
 	kind := FlashSuccess
 	if len(plan.Prompts) > 0 {
 		kind = FlashWarning
-		msg = "Saved. Some columns cannot be replicated together, so Stitch replicates only the ones that can, and their defaults: choose the columns of " + labels(streams, plan.Prompts) + "."
+		msg = tr(c).T("fieldsSave.savedPrompt", "Names", labels(streams, plan.Prompts))
 		sessionOf(c).SetFlash(kind, msg)
 		return redirect(c, fieldsURL(src.ID.String(), selection.Query{}))
 	}
@@ -382,7 +383,7 @@ func labels(streams []connect.Stream, taps []string) string {
 // and every choice (the draft), or — when the source or its streams could
 // not be read — with the pending choices and a button that sends them again.
 func (h *Fields) saveFailed(c echo.Context, id connect.Int, src *connect.Source, streams []connect.Stream, d *selection.Draft, form url.Values, f selection.ListForm, err error) error {
-	status, msg, ok := failure(err)
+	status, msg, ok := failure(tr(c), err)
 	if !ok {
 		return err
 	}
@@ -401,7 +402,7 @@ func (h *Fields) saveFailed(c echo.Context, id connect.Int, src *connect.Source,
 // pending choices, and a retry that sends the same submission.
 func (h *Fields) unavailable(c echo.Context, id connect.Int, d *selection.Draft, form url.Values, status int, msg string) error {
 	m := views.FieldsPage{
-		Base:        h.stepBase(c, "Error: Choose data", id.String(), connect.StepFieldSelection),
+		Base:        h.stepBase(c, "Error: "+tr(c).T("steps.fields"), id.String(), connect.StepFieldSelection),
 		SourceID:    id.String(),
 		Error:       msg,
 		Unavailable: true,
@@ -411,14 +412,14 @@ func (h *Fields) unavailable(c echo.Context, id connect.Int, d *selection.Draft,
 		unticked := 0
 		for tap, ch := range d.Choices {
 			if ch.Selected {
-				m.Pending = append(m.Pending, "replicate "+tap)
+				m.Pending = append(m.Pending, tr(c).T("fieldsSave.pendingStream", "Name", tap))
 			} else {
 				unticked++
 			}
 		}
 		slices.Sort(m.Pending)
 		if unticked > 0 {
-			m.Pending = append(m.Pending, selection.Plural(unticked, "other stream", "other streams")+" left unticked")
+			m.Pending = append(m.Pending, tr(c).N("fieldsSave.pendingUnticked", unticked))
 		}
 	}
 	return render(c, status, views.Fields(m))
@@ -473,7 +474,7 @@ func (h *Fields) streamPage(c echo.Context, src *connect.Source, st connect.Stre
 		Base:     h.stepBase(c, selection.Label(st), id, connect.StepFieldSelection),
 		Steps:    stepItems(src.ReportCard, connect.StepFieldSelection),
 		SourceID: id,
-		Stream:   selection.NewStreamPage(st, sc, ch, has, problems),
+		Stream:   selection.NewStreamPage(tr(c), st, sc, ch, has, problems),
 		BackURL:  "/sources/" + id + "/fields",
 	}
 }
@@ -493,7 +494,7 @@ func (h *Fields) SaveStream(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	fail := func(err error) error {
-		status, msg, ok := failure(err)
+		status, msg, ok := failure(tr(c), err)
 		if !ok {
 			return err
 		}
@@ -530,7 +531,7 @@ func (h *Fields) SaveStream(c echo.Context) error {
 		err = h.Drafts.Put(ctx, key, d)
 	}
 	if err != nil {
-		return h.unavailableStream(c, id, form, http.StatusServiceUnavailable, "Your choices could not be kept just now, so nothing was saved. Send them again.")
+		return h.unavailableStream(c, id, form, http.StatusServiceUnavailable, tr(c).T("fieldsSave.notKept"))
 	}
 	plan := selection.BuildStream(*st, sc, ch)
 	if !plan.OK() {
@@ -541,7 +542,7 @@ func (h *Fields) SaveStream(c echo.Context) error {
 	if len(plan.Updates) > 0 {
 		h.changed(acct, id)
 		if err := h.API.UpdateStreamMetadata(ctx, acct.Token, id, plan.Updates); err != nil {
-			status, msg, ok := failure(err)
+			status, msg, ok := failure(tr(c), err)
 			if !ok {
 				return err
 			}
@@ -555,7 +556,7 @@ func (h *Fields) SaveStream(c echo.Context) error {
 	if err := h.Drafts.Put(ctx, key, d); err != nil {
 		h.Log.WarnContext(c.Request().Context(), "clear draft", "err", err)
 	}
-	sessionOf(c).SetFlash(FlashSuccess, "Saved "+selection.Label(*st)+".")
+	sessionOf(c).SetFlash(FlashSuccess, tr(c).T("fieldsSave.savedStream", "Name", selection.Label(*st)))
 	return redirect(c, "/sources/"+src.ID.String()+"/fields")
 }
 
@@ -563,7 +564,7 @@ func (h *Fields) SaveStream(c echo.Context) error {
 // submission is kept in a retry button.
 func (h *Fields) unavailableStream(c echo.Context, id connect.Int, form url.Values, status int, msg string) error {
 	m := views.FieldsPage{
-		Base:        h.stepBase(c, "Error: Choose data", id.String(), connect.StepFieldSelection),
+		Base:        h.stepBase(c, "Error: "+tr(c).T("steps.fields"), id.String(), connect.StepFieldSelection),
 		SourceID:    id.String(),
 		Error:       msg,
 		Unavailable: true,
@@ -571,10 +572,10 @@ func (h *Fields) unavailableStream(c echo.Context, id connect.Int, form url.Valu
 		RetryURL:    c.Request().URL.Path,
 	}
 	for _, f := range form["field"] {
-		m.Pending = append(m.Pending, "replicate column "+f)
+		m.Pending = append(m.Pending, tr(c).T("fieldsSave.pendingColumn", "Name", f))
 	}
 	if form.Get("selected") == "true" {
-		m.Pending = append([]string{"replicate this stream"}, m.Pending...)
+		m.Pending = append([]string{tr(c).T("fieldsSave.pendingThisStream")}, m.Pending...)
 	}
 	return render(c, status, views.Fields(m))
 }

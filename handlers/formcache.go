@@ -18,8 +18,9 @@ import (
 // and its rendered fields. Building a form from its report card and
 // rendering its fields are most of the cost of a form page, and both depend
 // only on the type's step (shared by every account in the TypeCache, and
-// replaced when it refreshes), the type's defaults and the engine's texts:
-// the same for every visitor until the card changes. The remembered form is
+// replaced when it refreshes), the type's defaults, the engine's texts and
+// the page's language: the same for every visitor of a language until the
+// card changes. The remembered form is
 // never modified (a submission builds its own), so concurrent pages share
 // it. One entry per type, ShowAll and language: memory is bounded by the
 // catalog.
@@ -31,7 +32,7 @@ type freshForms struct {
 type freshKey struct {
 	typ     string
 	showAll bool
-	loc     *i18n.Localizer // the page's language, should the fields' words come to depend on it
+	loc     *i18n.Localizer // the page's language: the fields' words are in it
 }
 
 type freshForm struct {
@@ -57,7 +58,7 @@ func (ff *freshForms) get(ctx context.Context, engine *forms.Engine, typ string,
 	if e != nil && e.builtFrom(step, defaults) {
 		return e, nil
 	}
-	f := engine.Build(typ, step, defaults, forms.BuildOptions{ShowAll: showAll})
+	f := engine.In(key.loc).Build(typ, step, defaults, forms.BuildOptions{ShowAll: showAll})
 	var buf bytes.Buffer
 	if err := views.FormFields(f).Render(ctx, &buf); err != nil {
 		return nil, err

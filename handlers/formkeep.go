@@ -10,6 +10,7 @@ import (
 
 	"github.com/onramp/onramp/connect"
 	"github.com/onramp/onramp/forms"
+	"github.com/onramp/onramp/i18n"
 	"github.com/onramp/onramp/seal"
 	"github.com/onramp/onramp/store"
 	"github.com/onramp/onramp/views"
@@ -87,22 +88,21 @@ func retryable(err error) bool {
 	return true // an internal error: the user's input is still worth keeping
 }
 
-// upstreamMessage says in plain words why a form was not saved.
-func upstreamMessage(err error) string {
+// upstreamMessage says in plain words, in l's language, why a form was not saved.
+func upstreamMessage(l *i18n.Localizer, err error) string {
 	var ne *connect.NetworkError
 	var ae *connect.Error
-	const kept = " Everything you typed is kept: send the form again."
 	switch {
 	case errors.Is(err, store.ErrUnavailable):
-		return "This service is temporarily unavailable, so nothing was saved yet. Wait a moment, then try again." + kept
+		return l.T("keep.storeDown")
 	case connect.IsRateLimited(err):
-		return "Stitch is busy right now, so nothing was saved yet. Wait a moment." + kept
+		return l.T("keep.busy")
 	case errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded):
-		return "Stitch did not answer in time, so this was not saved." + kept + " It will not be saved twice."
+		return l.T("keep.timeout")
 	case errors.As(err, &ae) && ae.Status >= 500:
-		return "Stitch did not answer (it had a problem on its side), so nothing was saved yet." + kept
+		return l.T("keep.stitchError")
 	}
-	return "Something went wrong on our side, so nothing was saved yet." + kept
+	return l.T("keep.internal")
 }
 
 // keptAfter logs, for operators, a Stitch failure after which a form was
@@ -122,26 +122,26 @@ func (k *Keep) render(c echo.Context, cause error) error {
 		return cause
 	}
 	k.Log.Warn("form kept after a failure", "id", RequestID(ctx), "path", c.Request().URL.Path, "err", cause)
-	f := k.Forms.Unloaded("", "", values, keeperFor(c, k.Seal), "display_name", "confirm_replace")
-	f.AddError("submit", upstreamMessage(cause))
+	f := k.Forms.In(tr(c)).Unloaded("", "", values, keeperFor(c, k.Seal), "display_name", "confirm_replace")
+	f.AddError("submit", upstreamMessage(tr(c), cause))
 	path := c.Request().URL.Path
 	nav, cancel := "sources", "/sources"
 	if strings.HasPrefix(path, "/destination") {
 		nav, cancel = "destination", "/destination"
 	}
 	m := views.SourceFormPage{
-		Base:      k.base(c, "Error: Not saved yet — nothing you typed is lost", nav),
-		Heading:   "Not saved yet — nothing you typed is lost",
-		Intro:     "We could not load everything this form needs, so it is shown in a simple layout with what you typed. Check it, then try again.",
+		Base:      k.base(c, "Error: "+tr(c).T("keep.heading"), nav),
+		Heading:   tr(c).T("keep.heading"),
+		Intro:     tr(c).T("keep.intro"),
 		Action:    path,
 		Form:      f,
 		FormToken: values.Get(formTokenField),
-		Submit:    "Try again",
+		Submit:    tr(c).T("common.tryAgain"),
 		CancelURL: cancel,
 		Retry:     true,
 	}
 	if _, ok := values["display_name"]; ok {
-		m.DisplayName = displayNameField(strings.TrimSpace(values.Get("display_name")))
+		m.DisplayName = localDisplayName(c, strings.TrimSpace(values.Get("display_name")))
 	}
 	for _, name := range []string{basedOnField, "confirm_replace"} {
 		if v := values.Get(name); v != "" {

@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/onramp/onramp/connect"
+	"github.com/onramp/onramp/i18n"
 	"github.com/onramp/onramp/store"
 	"github.com/onramp/onramp/views"
 )
@@ -39,13 +40,13 @@ const (
 // (and the link's own expiry bounds it too); revocation markers outlive it.
 const handoffSessionMax = 12 * time.Hour
 
-// handoffSteps are the steps a link can open, and their words.
+// handoffSteps are the steps a link can open, and the messages that name them.
 var handoffSteps = map[string]string{
-	connect.StepForm:           "Connection details",
-	connect.StepOAuth:          "Sign in",
-	connect.StepProfile:        "Choose profile",
-	connect.StepFieldSelection: "Choose data",
-	"repair":                   "Repair the connection",
+	connect.StepForm:           "steps.form",
+	connect.StepOAuth:          "steps.oauth",
+	connect.StepProfile:        "steps.profile",
+	connect.StepFieldSelection: "steps.fields",
+	"repair":                   "handoff.stepRepair",
 }
 
 // handoffRecord is stored (under the token's hash) until the link is used.
@@ -55,6 +56,9 @@ type handoffRecord struct {
 	SourceID    string `json:"s"`
 	Step        string `json:"p"`
 	Expires     int64  `json:"e"`
+	// Template names the launch template of the session that made the
+	// link: the colleague is held to the same locked and hidden values.
+	Template string `json:"tpl,omitempty"`
 }
 
 // handoffScope is what a restricted session may reach.
@@ -112,7 +116,8 @@ func (h *Handoff) mint(c echo.Context, acct Account, sourceID, step string) (tok
 	token = randomToken(32)
 	id = handoffID(token)
 	exp = h.now().Add(h.TTL).UTC().Truncate(time.Second)
-	b, _ := json.Marshal(handoffRecord{AccessToken: acct.Token, AccountID: acct.ID, SourceID: sourceID, Step: step, Expires: exp.Unix()})
+	b, _ := json.Marshal(handoffRecord{AccessToken: acct.Token, AccountID: acct.ID, SourceID: sourceID, Step: step, Expires: exp.Unix(),
+		Template: sessionOf(c).Get(embedTemplateKey)})
 	if err := h.Store.Put(c.Request().Context(), recordKey(id), b, exp); err != nil {
 		return "", "", time.Time{}, fmt.Errorf("store hand-off link: %w", err)
 	}
@@ -133,15 +138,11 @@ func (h *Handoff) revoke(c echo.Context, id string) (store.RedeemStatus, error) 
 	return st, nil
 }
 
-func (h *Handoff) ttlWords() string {
-	hours := int(h.TTL.Round(time.Hour) / time.Hour)
-	switch {
-	case h.TTL < time.Hour:
-		return strconv.Itoa(int(h.TTL/time.Minute)) + " minutes"
-	case hours == 1:
-		return "1 hour"
+func (h *Handoff) ttlWords(l *i18n.Localizer) string {
+	if h.TTL < time.Hour {
+		return l.N("handoff.ttlMinutes", int(h.TTL/time.Minute))
 	}
-	return strconv.Itoa(hours) + " hours"
+	return l.N("handoff.ttlHours", int(h.TTL.Round(time.Hour)/time.Hour))
 }
 
 // stepFor is the step a link for src opens: the one asked for when it is
@@ -176,7 +177,7 @@ func linkList(c echo.Context, sourceID string, now time.Time) []views.HandoffLin
 		if err != nil || now.Unix() > exp {
 			continue
 		}
-		out = append(out, views.HandoffLink{ID: parts[0], Step: handoffSteps[parts[1]], ExpiresAt: time.Unix(exp, 0).UTC().Format("2 January 2006 at 15:04 UTC")})
+		out = append(out, views.HandoffLink{ID: parts[0], Step: tr(c).T(handoffSteps[parts[1]]), ExpiresAt: tr(c).DateTime(time.Unix(exp, 0))})
 	}
 	return out
 }
@@ -198,9 +199,9 @@ func (h *Handoff) page(c echo.Context, src *connect.Source, step string) views.H
 		back = "/sources/" + src.ID.String() + "/repair"
 	}
 	return views.HandoffPage{
-		Base:     h.base(c, "Send this step to someone else", "sources"),
-		SourceID: src.ID.String(), Name: name, Step: step, StepLabel: strings.ToLower(handoffSteps[step]),
-		TTL: h.ttlWords(), Links: linkList(c, src.ID.String(), h.now()), BackURL: back,
+		Base:     h.base(c, tr(c).T("handoff.start"), "sources"),
+		SourceID: src.ID.String(), Name: name, Step: step, StepLabel: tr(c).T(handoffSteps[step]),
+		TTL: h.ttlWords(tr(c)), Links: linkList(c, src.ID.String(), h.now()), BackURL: back,
 	}
 }
 
@@ -239,7 +240,7 @@ func (h *Handoff) Create(c echo.Context) error {
 	setLinkList(c, src.ID.String(), append(raw, id+"|"+step+"|"+strconv.FormatInt(exp.Unix(), 10)))
 	h.Log.Info("hand-off link created", "id", RequestID(c.Request().Context()), "source", src.ID.String(), "step", step)
 	m := h.page(c, src, step)
-	m.URL, m.ExpiresAt = h.BaseURL+"/handoff/"+token, exp.Format("2 January 2006 at 15:04 UTC")
+	m.URL, m.ExpiresAt = h.BaseURL+"/handoff/"+token, tr(c).DateTime(exp)
 	return render(c, http.StatusOK, views.Handoff(m))
 }
 
@@ -273,14 +274,14 @@ func (h *Handoff) Revoke(c echo.Context) error {
 	h.Log.Info("hand-off link revoked", "id", RequestID(c.Request().Context()), "source", sid)
 	step, _ := stepFor(src, "")
 	m := h.page(c, src, step)
-	m.Message = "The link was revoked: it no longer opens, and anyone using it has been signed out."
+	m.Message = tr(c).T("handoff.revoked")
 	return render(c, http.StatusOK, views.Handoff(m))
 }
 
 // Open handles GET /handoff/:token: a page whose button uses the link (a
 // link previewer's GET, or a HEAD, does not use it up).
 func (h *Handoff) Open(c echo.Context) error {
-	base := h.base(c, "Finish a setup step", "")
+	base := h.base(c, tr(c).T("handoff.openTitle"), "")
 	base.Widget = true
 	return render(c, http.StatusOK, views.HandoffOpen(views.HandoffOpenPage{Base: base, Action: "/handoff/" + c.Param("token")}))
 }
@@ -295,7 +296,7 @@ func (h *Handoff) Redeem(c echo.Context) error {
 	if r, err := h.Revoked.Result(ctx, revokedKey(id)); err != nil {
 		return err
 	} else if r != "" {
-		return h.ended(c, http.StatusGone, "This link was revoked", "The person who sent it revoked it. Ask them for a new link if you still need one.")
+		return h.ended(c, http.StatusGone, "handoff.revokedHeading", "handoff.revokedMessage")
 	}
 	payload, status, err := h.Store.Redeem(ctx, recordKey(id))
 	if err != nil {
@@ -308,11 +309,11 @@ func (h *Handoff) Redeem(c echo.Context) error {
 	switch status {
 	case store.RedeemOK:
 	case store.RedeemUsed:
-		return h.ended(c, http.StatusGone, "This link was already used", "For your security, each link works once. Ask the person who sent it for a new one.")
+		return h.ended(c, http.StatusGone, "handoff.usedHeading", "handoff.usedMessage")
 	case store.RedeemExpired:
-		return h.ended(c, http.StatusGone, "This link has expired", "Links work for a limited time. Ask the person who sent it for a new one.")
+		return h.ended(c, http.StatusGone, "handoff.expiredHeading", "handoff.expiredMessage")
 	default:
-		return h.ended(c, http.StatusGone, "This link does not work", "The link is not valid. Check that you copied all of it, or ask for a new one.")
+		return h.ended(c, http.StatusGone, "handoff.invalidHeading", "handoff.invalidMessage")
 	}
 	until := min(rec.Expires, h.now().Add(handoffSessionMax).Unix())
 	scope, _ := json.Marshal(handoffScope{SourceID: rec.SourceID, Step: rec.Step, ID: id, Until: until})
@@ -321,6 +322,7 @@ func (h *Handoff) Redeem(c echo.Context) error {
 	s.SetAccount(Account{Token: rec.AccessToken, ID: rec.AccountID})
 	s.Set(embedLaunchKey, "1") // a widget: no navigation, no account actions
 	s.Set(handoffSessKey, string(scope))
+	s.Set(embedTemplateKey, rec.Template) // "" for none: the global template only
 	h.Log.Info("hand-off link opened", "id", RequestID(ctx), "source", rec.SourceID, "step", rec.Step)
 	return redirect(c, handoffStart(rec.SourceID, rec.Step))
 }
@@ -332,7 +334,9 @@ func handoffStart(sourceID, step string) string {
 	return StepURL(sourceID, step)
 }
 
+// ended answers with a plain page: heading and msg are message ids.
 func (h *Handoff) ended(c echo.Context, status int, heading, msg string) error {
+	heading, msg = tr(c).T(heading), tr(c).T(msg)
 	base := h.base(c, heading, "")
 	base.Widget = true
 	return render(c, status, views.HandoffEnd(views.HandoffEndPage{Base: base, Heading: heading, Message: msg}))
@@ -399,17 +403,17 @@ func (h *Handoff) Restrict(next echo.HandlerFunc) echo.HandlerFunc {
 		} else if r != "" || h.now().Unix() > s.Until {
 			sessionOf(c).Clear()
 			if r != "" {
-				return h.ended(c, http.StatusGone, "This link was revoked", "The person who sent it revoked it, so this page has closed. Ask them for a new link if you still need one.")
+				return h.ended(c, http.StatusGone, "handoff.revokedHeading", "handoff.revokedClosed")
 			}
-			return h.ended(c, http.StatusGone, "This link has ended", "Its time is up. Ask the person who sent it for a new link if you still need one.")
+			return h.ended(c, http.StatusGone, "handoff.endedHeading", "handoff.endedMessage")
 		}
 		if scopeAllows(s, p) {
 			return next(c)
 		}
 		if isStepPage(s.SourceID, p) && c.Request().Method == http.MethodGet {
-			return h.ended(c, http.StatusOK, "Thank you: your part is done", "What you entered is saved. The person who sent you the link can continue from here. You can close this window.")
+			return h.ended(c, http.StatusOK, "handoff.doneHeading", "handoff.doneMessage")
 		}
-		return h.ended(c, http.StatusForbidden, "This link opens one step only", "It was sent to you for one setup step, so other pages are not available. You can close this window.")
+		return h.ended(c, http.StatusForbidden, "handoff.oneStepHeading", "handoff.oneStepMessage")
 	}
 }
 

@@ -44,6 +44,9 @@ func (h *SourceOAuth) page(c echo.Context, src *connect.Source, message string) 
 	if step.SignedIn() && step.MissingUserValues() {
 		m.Title = tr(c).T("oauth.detailsHeading", "Name", m.TypeName)
 	}
+	if !inHandoff(c) {
+		m.HandoffURL = "/sources/" + src.ID.String() + "/handoff?step=" + connect.StepOAuth
+	}
 	if h.WhiteLabel != nil && h.WhiteLabel(src.Type) {
 		m.WhiteLabel = true
 		m.AuthorizeURL = "/sources/" + src.ID.String() + "/oauth/authorize"
@@ -74,7 +77,7 @@ func (h *SourceOAuth) Show(c echo.Context) error {
 	// view id) is found in the provider's account, so it is asked once
 	// Stitch has the sign-in, not before.
 	if step.SignedIn() && step.MissingUserValues() {
-		m.Form = h.Forms.Build(src.Type, step, src.Properties, forms.BuildOptions{Edit: true})
+		m.Form = h.Forms.In(tr(c)).Build(src.Type, step, src.Properties, forms.BuildOptions{Edit: true})
 	} else if step.MissingUserValues() {
 		m.NextAsk = h.userFieldLabels(tr(c), src.Type, step)
 	}
@@ -88,7 +91,7 @@ func (h *SourceOAuth) Save(c echo.Context) error {
 		return err
 	}
 	m, step := h.page(c, src, "")
-	f := h.Forms.Build(src.Type, step, src.Properties, forms.BuildOptions{Edit: true})
+	f := h.Forms.In(tr(c)).Build(src.Type, step, src.Properties, forms.BuildOptions{Edit: true})
 	f.KeepSecrets(keeperFor(c, h.Seal))
 	m.Form = f
 	values, err := c.FormParams()
@@ -190,7 +193,7 @@ func (h *SourceOAuth) Continue(c echo.Context) error {
 // userFieldLabels names what the step will ask after the sign-in.
 func (h *SourceOAuth) userFieldLabels(l *i18n.Localizer, typ string, step connect.Step) []string {
 	var out []string
-	for _, g := range h.Forms.Build(typ, step, nil, forms.BuildOptions{}).Groups {
+	for _, g := range h.Forms.In(l).Build(typ, step, nil, forms.BuildOptions{}).Groups {
 		for _, f := range g.Fields {
 			if f.Required {
 				out = append(out, f.Label)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/onramp/onramp/connect"
 	"github.com/onramp/onramp/forms"
+	"github.com/onramp/onramp/i18n"
 	"github.com/onramp/onramp/journey"
 	"github.com/onramp/onramp/repair"
 	"github.com/onramp/onramp/views"
@@ -93,54 +94,60 @@ func diagnose(src *connect.Source, chk *connect.ConnectionCheck) repair.Diagnosi
 	return repair.Diagnose(in)
 }
 
-// sourceHealth is the health summary of a source (lists, done page, repair page).
-func (u *UI) sourceHealth(src *connect.Source, chk *connect.ConnectionCheck) views.SourceHealth {
+// sourceHealth is the health summary of a source (lists, done page, repair
+// page), in l's language.
+func (u *UI) sourceHealth(l *i18n.Localizer, src *connect.Source, chk *connect.ConnectionCheck) views.SourceHealth {
 	st := sourceStatus(src, chk)
-	h := views.SourceHealth{SourceID: src.ID.String(), Status: st.Label, Tone: st.Tone}
+	h := views.SourceHealth{SourceID: src.ID.String(), Status: l.T(st.Key), Tone: st.Tone}
 	if chk != nil {
-		h.LastCheck = checkSummary(chk)
+		h.LastCheck = checkSummary(l, chk)
 	}
 	if src.SystemPausedAt != nil {
-		h.PausedByStitch = "Paused by Stitch on " + src.SystemPausedAt.UTC().Format("2 January 2006 at 15:04 UTC")
+		h.PausedByStitch = l.T("health.pausedByStitch", "When", l.DateTime(*src.SystemPausedAt))
 	}
 	d := diagnose(src, chk)
 	if d.Action == "" {
 		return h
 	}
-	h.Problem = d.Message
+	h.Problem = l.T(d.MessageID)
 	if chk != nil && chk.Status == connect.CheckFailed {
 		h.Detail = checkDetail(chk)
 	}
 	h.RepairURL = "/sources/" + src.ID.String() + "/repair"
 	switch d.Action {
 	case repair.Reauthorize:
-		h.RepairLabel = "Sign in to " + u.typeName(src.Type) + " again"
+		h.RepairLabel = l.T("repair.signInAgain", "Name", u.typeName(src.Type))
 	case repair.ReEnter:
-		h.Fields = u.fieldLabels(src, d.Fields)
-		h.RepairLabel = "Re-enter " + strings.ToLower(joinLabels(h.Fields))
+		h.Fields = u.fieldLabels(l, src, d.Fields)
+		// A language that writes labels in lower case inside a sentence
+		// (English, French, Spanish) reads FieldsLower; German keeps Fields.
+		list := joinLabels(l, h.Fields)
+		h.RepairLabel = l.T("health.reEnter", "Fields", list, "FieldsLower", strings.ToLower(list))
 	default:
-		h.RepairLabel = "Check the connection details"
+		h.RepairLabel = l.T("common.checkDetails")
 	}
 	return h
 }
 
-func joinLabels(ls []string) string {
+// joinLabels lists labels as a sentence does: "Host, Port and Password".
+func joinLabels(l *i18n.Localizer, ls []string) string {
 	switch len(ls) {
 	case 0:
 		return ""
 	case 1:
 		return ls[0]
 	}
-	return strings.Join(ls[:len(ls)-1], ", ") + " and " + ls[len(ls)-1]
+	return l.T("health.list", "Items", strings.Join(ls[:len(ls)-1], ", "), "Last", ls[len(ls)-1])
 }
 
-// fieldLabels are the form labels of properties, with the partner's texts.
-func (u *UI) fieldLabels(src *connect.Source, names []string) []string {
+// fieldLabels are the form labels of properties in l's language, with the
+// partner's texts.
+func (u *UI) fieldLabels(l *i18n.Localizer, src *connect.Source, names []string) []string {
 	step, ok := src.ReportCard.Step(connect.StepForm)
 	if !ok {
 		return names
 	}
-	f := u.Words.Build(src.Type, onlyProps(step, names), nil, forms.BuildOptions{})
+	f := u.Words.In(l).Build(src.Type, onlyProps(step, names), nil, forms.BuildOptions{})
 	out := make([]string, 0, len(names))
 	for _, n := range names {
 		if fld := f.Field(n); fld != nil && fld.Label != "" {
@@ -153,24 +160,26 @@ func (u *UI) fieldLabels(src *connect.Source, names []string) []string {
 }
 
 // checkSummary says when the last check ran and how it went.
-func checkSummary(chk *connect.ConnectionCheck) string {
+func checkSummary(l *i18n.Localizer, chk *connect.ConnectionCheck) string {
 	at := chk.CompletionTime
 	if at == nil {
 		at = chk.StartTime
 	}
-	when := ""
-	if at != nil {
-		when = " on " + at.UTC().Format("2 January 2006 at 15:04 UTC")
-	}
+	var id string
 	switch chk.Status {
 	case connect.CheckFailed:
-		return "Last connection check" + when + ": failed"
+		id = "health.checkFailed"
 	case connect.CheckSucceeded:
-		return "Last connection check" + when + ": passed"
+		id = "health.checkPassed"
 	case connect.CheckRunning:
-		return "Connection check running (started" + when + ")"
+		id = "health.checkRunning"
+	default:
+		return ""
 	}
-	return ""
+	if at == nil {
+		return l.T(id)
+	}
+	return l.T(id+"At", "When", l.DateTime(*at))
 }
 
 // onlyProps is step with only the named properties, in the step's order.
@@ -198,11 +207,11 @@ func (h *Repair) page(c echo.Context, src *connect.Source, chk *connect.Connecti
 	id := src.ID.String()
 	name := h.sourceName(src)
 	m := views.RepairPage{
-		Base:        h.stepBase(c, "Repair "+name, id, "repair"),
+		Base:        h.stepBase(c, tr(c).T("repair.heading", "Name", name), id, "repair"),
 		SourceID:    id,
 		Name:        name,
 		TypeName:    h.typeName(src.Type),
-		Health:      h.sourceHealth(src, chk),
+		Health:      h.sourceHealth(tr(c), src, chk),
 		FullFormURL: "/sources/" + id + "/form",
 		DoneURL:     "/sources/" + id,
 	}
@@ -216,7 +225,8 @@ func (h *Repair) page(c echo.Context, src *connect.Source, chk *connect.Connecti
 	case d.Action == "":
 		m.Healthy = true
 	case d.Action == repair.ReEnter:
-		m.Form = h.repairForm(src, d.Fields)
+		m.Form = h.repairForm(c, src, d.Fields)
+		m.Guide = setupGuide(c, h.Guides, m.Form)
 		m.FieldNames = strings.Join(d.Fields, ",")
 	case d.Action == repair.Reauthorize:
 		m.OAuth = h.oauthBox(c, src)
@@ -224,11 +234,14 @@ func (h *Repair) page(c echo.Context, src *connect.Source, chk *connect.Connecti
 	return m, d
 }
 
-func (h *Repair) repairForm(src *connect.Source, names []string) *forms.Form {
+func (h *Repair) repairForm(c echo.Context, src *connect.Source, names []string) *forms.Form {
 	step, _ := src.ReportCard.Step(connect.StepForm)
 	// Not an edit form: a saved credential at fault must be typed again,
 	// not kept; other values at fault are shown to be corrected.
-	return h.Forms.Build(src.Type, onlyProps(step, names), src.Properties, forms.BuildOptions{})
+	// A partner template applies (package presets): Save enforces it, so
+	// a store outage here only shows the fields without their lock.
+	rules, _ := h.Templates.rules(c, src.Type)
+	return h.templatedForm(c, rules, src.Type, onlyProps(step, names), rules.EditValues(src.Properties), forms.BuildOptions{})
 }
 
 func (h *Repair) oauthBox(c echo.Context, src *connect.Source) *views.OAuthPage {
@@ -284,12 +297,19 @@ func (h *Repair) Save(c echo.Context) error {
 	}
 	m, _ := h.page(c, src, chk)
 	m.Checking, m.Healthy, m.OAuth = false, false, nil
-	f := h.repairForm(src, names)
+	f := h.repairForm(c, src, names)
 	f.KeepSecrets(keeperFor(c, h.Seal))
 	m.Form, m.FieldNames = f, strings.Join(names, ",")
+	m.Guide = setupGuide(c, h.Guides, f)
 	props, valid := f.Decode(values)
 	if kind, _, _ := f.Action(); kind != "" {
 		return render(c, http.StatusOK, views.Repair(m))
+	}
+	if ok, err := h.enforceTemplate(c, src, values, f, props); err != nil {
+		return err
+	} else if !ok {
+		m.Title = "Error: " + m.Title
+		return render(c, http.StatusBadRequest, views.Repair(m)) // nothing is sent to Stitch
 	}
 	if !valid {
 		m.Title = "Error: " + m.Title
@@ -351,7 +371,7 @@ func (h *Repair) Result(c echo.Context) error {
 	}
 	if chk == nil || chk.Name == mark.Check || src.CheckJobName == mark.Check {
 		if mark.Method == "reauthorize" {
-			sessionOf(c).SetFlash(FlashWarning, "Stitch has not received your new sign-in yet. Sign in again, then continue.")
+			sessionOf(c).SetFlash(FlashWarning, tr(c).T("repair.notReceived"))
 			return redirect(c, "/sources/"+id+"/repair")
 		}
 		return h.wait(c, src)
@@ -361,19 +381,19 @@ func (h *Repair) Result(c echo.Context) error {
 		return h.wait(c, src)
 	case connect.CheckFailed:
 		sessionOf(c).Set(repairKey(id), "")
-		sessionOf(c).SetFlash(FlashWarning, "It still does not work: Stitch checked the connection again and it failed. See what is wrong below.")
+		sessionOf(c).SetFlash(FlashWarning, tr(c).T("repair.stillBroken"))
 		return redirect(c, "/sources/"+id+"/repair")
 	}
 	sessionOf(c).Set(repairKey(id), "")
 	emit(c, "onramp:source_repaired", map[string]any{"source_id": id, "type": src.Type, "method": mark.Method})
 	h.record(c.Request().Context(), journey.Event{Kind: journey.Source, Step: journey.Repaired, AccountID: acct.ID, Type: src.Type, SourceID: id, Occurrence: chk.Name})
 	h.Log.Info("source repaired", "id", RequestID(c.Request().Context()), "source", id, "method", mark.Method)
-	sessionOf(c).SetFlash(FlashSuccess, h.sourceName(src)+" is repaired: Stitch connected with the new details. Your settings and data selection are as they were.")
+	sessionOf(c).SetFlash(FlashSuccess, tr(c).T("repair.repaired", "Name", h.sourceName(src)))
 	return redirect(c, StepURL(id, src.ReportCard.CurrentStepType))
 }
 
 func (h *Repair) wait(c echo.Context, src *connect.Source) error {
-	m := views.RepairResultPage{Base: h.stepBase(c, "Checking "+h.sourceName(src), src.ID.String(), "repair"), SourceID: src.ID.String(), Name: h.sourceName(src)}
+	m := views.RepairResultPage{Base: h.stepBase(c, tr(c).T("repair.resultHeading", "Name", h.sourceName(src)), src.ID.String(), "repair"), SourceID: src.ID.String(), Name: h.sourceName(src)}
 	return render(c, http.StatusOK, views.RepairResult(m))
 }
 
@@ -385,7 +405,7 @@ func (h *Repair) Session(c echo.Context) error {
 		return err
 	}
 	if _, ok := src.ReportCard.Step(connect.StepOAuth); !ok {
-		return c.JSON(http.StatusConflict, map[string]string{"code": "no_oauth_step", "message": "This source does not sign in."})
+		return c.JSON(http.StatusConflict, map[string]string{"code": "no_oauth_step", "message": tr(c).T("repair.noSignIn")})
 	}
 	if _, ok := markOf(c, src.ID.String()); !ok {
 		h.mark(c, src, "reauthorize")

@@ -6,6 +6,7 @@ import (
 
 	"github.com/onramp/onramp/connect"
 	"github.com/onramp/onramp/forms"
+	"github.com/onramp/onramp/i18n"
 )
 
 // The emulator never pauses a source itself, so the summary of a source
@@ -20,7 +21,7 @@ func TestHealthOfASourcePausedByStitch(t *testing.T) {
 	}}
 	src := &connect.Source{ID: 7, Type: "platform.hubspot", SystemPausedAt: &at, ReportCard: card}
 	done := at.Add(-time.Hour)
-	h := u.sourceHealth(src, &connect.ConnectionCheck{Status: connect.CheckSucceeded, CompletionTime: &done})
+	h := u.sourceHealth(i18n.From(nil), src, &connect.ConnectionCheck{Status: connect.CheckSucceeded, CompletionTime: &done})
 	if h.PausedByStitch != "Paused by Stitch on 30 November 2026 at 08:15 UTC" {
 		t.Errorf("paused by Stitch: got %q", h.PausedByStitch)
 	}
@@ -31,7 +32,7 @@ func TestHealthOfASourcePausedByStitch(t *testing.T) {
 		t.Errorf("repair: got %q %q, want a new sign-in", h.RepairURL, h.RepairLabel)
 	}
 	src.SystemPausedAt = nil
-	if h := u.sourceHealth(src, nil); h.Broken() || h.PausedByStitch != "" {
+	if h := u.sourceHealth(i18n.From(nil), src, nil); h.Broken() || h.PausedByStitch != "" {
 		t.Errorf("a healthy source: got %+v", h)
 	}
 }

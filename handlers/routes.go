@@ -14,8 +14,10 @@ import (
 
 	"github.com/onramp/onramp/connect"
 	"github.com/onramp/onramp/forms"
+	"github.com/onramp/onramp/guide"
 	"github.com/onramp/onramp/i18n"
 	"github.com/onramp/onramp/metrics"
+	"github.com/onramp/onramp/presets"
 	"github.com/onramp/onramp/seal"
 	"github.com/onramp/onramp/selection"
 	"github.com/onramp/onramp/static"
@@ -94,6 +96,12 @@ type Options struct {
 	Locales *i18n.Catalog
 	// HandoffTTL is how long a hand-off link works (default 72 hours).
 	HandoffTTL time.Duration
+	// Guides resolve the setup guide beside forms (package guide); nil:
+	// the built-in words only.
+	Guides *guide.Guides
+	// Templates are the partner's global templates (ONRAMP_TEMPLATES_FILE,
+	// checked at start-up); a launch may lay its own over them.
+	Templates presets.Template
 }
 
 // NewRouter builds the Echo instance with every route and middleware.
@@ -136,6 +144,10 @@ func NewRouter(o Options) *echo.Echo {
 		o.Locales = i18n.MustNew(i18n.Options{})
 	}
 	ui.Locales = o.Locales
+	if o.Guides == nil {
+		o.Guides, _ = guide.New(o.Locales, nil) // built-in words only: nothing to refuse
+	}
+	guides := NewGuidePanels(o.Guides)
 	handoff := &Handoff{UI: ui, API: o.API, Store: o.Launches, Revoked: o.Claims, TTL: o.HandoffTTL, BaseURL: o.BaseURL, APIKeys: o.APIKeys, Now: o.Now}
 
 	limit, err := bytesOf(o.BodyLimit)
@@ -170,15 +182,17 @@ func NewRouter(o Options) *echo.Echo {
 		UI: ui, API: o.API, AppURL: o.StitchAppURL, PartnerID: o.PartnerID,
 		CallbackURL: o.BaseURL + "/oauth/stitch/callback", States: o.OneTime,
 	}
+	templates := &Templates{Global: o.Templates, Store: o.Claims} // launch templates kept by id: see Templates
 	launch := &Launch{
 		UI: ui, Store: o.Launches, API: o.API, APIKeys: o.APIKeys,
 		TTL: o.LaunchTTL, BaseURL: o.BaseURL, ReturnURLs: o.ReturnURLs, Now: o.Now,
+		Templates: templates, Schemas: o.Forms,
 	}
 	if o.Sealer == nil {
 		o.Sealer = seal.Random(seal.Options{}) // typed secrets then survive re-renders on this replica only
 	}
 	keep := &Keep{UI: ui, Forms: o.Forms, Seal: o.Sealer} // every form POST keeps what was typed on failures
-	sources := &Sources{UI: ui, API: o.API, Types: o.TypeCache, Forms: o.Forms, Claims: o.Claims, Seal: o.Sealer, DebugFields: o.DebugFields}
+	sources := &Sources{UI: ui, API: o.API, Types: o.TypeCache, Forms: o.Forms, Claims: o.Claims, Seal: o.Sealer, DebugFields: o.DebugFields, Templates: templates, Guides: guides}
 	oauth := &SourceOAuth{Sources: sources, Sessions: o.API, AppURL: o.StitchAppURL, WhiteLabel: o.OAuthApps.Has}
 	whiteLabel := &WhiteLabelOAuth{
 		Sources: sources, Apps: o.OAuthApps, CallbackURL: o.BaseURL + "/oauth/source/callback",
@@ -186,7 +200,7 @@ func NewRouter(o Options) *echo.Echo {
 	}
 	fields := &Fields{Sources: sources, Drafts: o.Drafts}
 	repairs := &Repair{Sources: sources, Sessions: o.API, AppURL: o.StitchAppURL, WhiteLabel: whiteLabel, Handoffs: true}
-	dests := &Destinations{UI: ui, API: o.API, Types: o.TypeCache, Forms: o.Forms, Seal: o.Sealer, Claims: o.Claims}
+	dests := &Destinations{UI: ui, API: o.API, Types: o.TypeCache, Forms: o.Forms, Seal: o.Sealer, Claims: o.Claims, Guides: guides}
 
 	e.GET("/healthz", health.Live)                         // process is up
 	e.GET("/readyz", health.Readiness)                     // Stitch API (or emulator) and Redis (when configured) reachable

@@ -19,6 +19,7 @@ import (
 	"github.com/onramp/onramp/forms"
 	"github.com/onramp/onramp/i18n"
 	"github.com/onramp/onramp/journey"
+	"github.com/onramp/onramp/presets"
 	"github.com/onramp/onramp/repair"
 	"github.com/onramp/onramp/seal"
 	"github.com/onramp/onramp/status"
@@ -53,6 +54,10 @@ type Sources struct {
 	Seal *seal.Sealer
 	// DebugFields allows ?all_fields=1.
 	DebugFields bool
+	// Templates are the partner's templates (prefilled, locked, hidden properties).
+	Templates *Templates
+	// Guides render the setup guide beside a form (nil: none).
+	Guides *GuidePanels
 }
 
 const formTokenField = "_form_token"
@@ -157,7 +162,7 @@ func (h *Sources) List(c echo.Context) error {
 	for i, s := range live {
 		row := h.sourceRow(tr(c), s, checks[i])
 		m.Checking = m.Checking || sourceStatus(&s, checks[i]).Checking
-		health := h.sourceHealth(&s, checks[i])
+		health := h.sourceHealth(tr(c), &s, checks[i])
 		if health.Broken() {
 			row.ContinueURL = health.RepairURL // the one action that repairs it
 		}
@@ -219,8 +224,8 @@ func (h *Sources) Show(c echo.Context) error {
 	return redirect(c, StepURL(src.ID.String(), src.ReportCard.CurrentStepType))
 }
 
-// newForm builds the create form of a type.
-func (h *Sources) newForm(c echo.Context, typ string) (*connect.ReportCard, *forms.Form, error) {
+// newForm builds the create form of a type, with the partner template's rules r.
+func (h *Sources) newForm(c echo.Context, typ string, r presets.Rules) (*connect.ReportCard, *forms.Form, error) {
 	acct := mustAccount(c)
 	rc, err := h.Types.SourceType(c.Request().Context(), acct.Token, typ)
 	if err != nil {
@@ -230,7 +235,7 @@ func (h *Sources) newForm(c echo.Context, typ string) (*connect.ReportCard, *for
 	if !ok || !rc.Usable() {
 		return nil, nil, echo.NewHTTPError(http.StatusNotFound)
 	}
-	f := h.Forms.Build(typ, step, typeDefaults(rc, step), forms.BuildOptions{ShowAll: h.showAll(c)})
+	f := h.templatedForm(c, r, typ, step, r.NewValues(typeDefaults(rc, step)), forms.BuildOptions{ShowAll: h.showAll(c)})
 	return rc, f, nil
 }
 
@@ -241,7 +246,17 @@ func (h *Sources) showAll(c echo.Context) bool {
 // New handles GET /sources/new/:type: the form step of a new source.
 func (h *Sources) New(c echo.Context) error {
 	typ := c.Param("type")
-	rc, f, err := h.freshForm(c, typ) // shared and rendered once: see formcache.go
+	r, err := h.Templates.rules(c, typ)
+	if err != nil {
+		return err
+	}
+	var rc *connect.ReportCard
+	var f *forms.Form
+	if r.IsZero() {
+		rc, f, err = h.freshForm(c, typ) // shared and rendered once: see formcache.go
+	} else {
+		rc, f, err = h.newForm(c, typ, r) // never cached: the cache is per type and language, not per template
+	}
 	if err != nil {
 		return err
 	}
@@ -320,6 +335,7 @@ func (h *Sources) createPage(c echo.Context, status int, rc *connect.ReportCard,
 		FormToken:   token,
 		Submit:      l.T("common.saveContinue"),
 		CancelURL:   "/sources/new",
+		Guide:       setupGuide(c, h.Guides, f),
 	}
 	if h.DebugFields && !h.showAll(c) {
 		m.DebugURL = m.Action + "?all_fields=1"
@@ -355,7 +371,11 @@ func (h *Sources) Create(c echo.Context) error {
 	} else if id != "" {
 		return h.alreadyCreated(c, id)
 	}
-	rc, f, err := h.newForm(c, typ)
+	rules, err := h.Templates.rules(c, typ)
+	if err != nil {
+		return err
+	}
+	rc, f, err := h.newForm(c, typ, rules)
 	if err != nil {
 		return err
 	}
@@ -369,10 +389,13 @@ func (h *Sources) Create(c echo.Context) error {
 	if kind, _, _ := f.Action(); kind != "" {
 		return h.renderCreate(c, http.StatusOK, rc, f, dn, token)
 	}
-	if msg := forms.CheckDisplayName(dn.Value); msg != "" {
+	if msg := h.Forms.In(tr(c)).CheckDisplayName(dn.Value); msg != "" {
 		dn.Error = msg
 		f.AddError(dn.ID, dn.Error)
 		ok = false
+	}
+	if step, _ := rc.Step(connect.StepForm); !h.enforce(c, rules, typ, step, false, values, f, props) {
+		return h.renderCreate(c, http.StatusBadRequest, rc, f, dn, token) // nothing is sent to Stitch
 	}
 	if !ok {
 		return h.renderCreate(c, http.StatusUnprocessableEntity, rc, f, dn, token)
@@ -458,7 +481,7 @@ func (h *Sources) alreadyCreated(c echo.Context, id string) error {
 func applyAPIErrorIn(l *i18n.Localizer, f *forms.Form, dn *forms.Field, err error) (int, bool) {
 	var apiErr *connect.Error
 	if connect.IsUpstreamUnavailable(err) {
-		f.AddError("submit", upstreamMessage(err))
+		f.AddError("submit", upstreamMessage(l, err))
 		return http.StatusServiceUnavailable, true
 	}
 	if !errors.As(err, &apiErr) || apiErr.Status != http.StatusBadRequest {
@@ -530,7 +553,14 @@ func (h *Sources) stepForm(c echo.Context, src *connect.Source, stepType string)
 	if !ok {
 		return nil, echo.NewHTTPError(http.StatusNotFound)
 	}
-	return h.Forms.Build(src.Type, step, src.Properties, forms.BuildOptions{Edit: true, ShowAll: h.showAll(c)}), nil
+	if stepType == connect.StepForm { // templates set form properties only
+		r, err := h.Templates.rules(c, src.Type)
+		if err != nil {
+			return nil, err
+		}
+		return h.templatedForm(c, r, src.Type, step, r.EditValues(src.Properties), forms.BuildOptions{Edit: true, ShowAll: h.showAll(c)}), nil
+	}
+	return h.Forms.In(tr(c)).Build(src.Type, step, src.Properties, forms.BuildOptions{Edit: true, ShowAll: h.showAll(c)}), nil
 }
 
 var stepPaths = map[string]string{connect.StepForm: "form", connect.StepOAuth: "oauth", connect.StepProfile: "profile"}
@@ -550,6 +580,7 @@ func (h *Sources) renderStep(c echo.Context, status int, src *connect.Source, f 
 		// The version this form shows: a save over a newer one is a conflict.
 		Hidden:    []views.Hidden{{Name: basedOnField, Value: forms.Version(src.DisplayName, src.Properties)}},
 		Conflicts: conflicts,
+		Guide:     setupGuide(c, h.Guides, f),
 	}
 	if len(conflicts) > 0 {
 		m.Submit = l.T("sourceForm.saveMine")
@@ -621,10 +652,19 @@ func (h *Sources) Update(stepType string) echo.HandlerFunc {
 			return h.renderStep(c, http.StatusOK, src, f, dn)
 		}
 		if dn != nil {
-			if msg := forms.CheckEditedDisplayName(dn.Value); msg != "" {
+			if msg := h.Forms.In(tr(c)).CheckEditedDisplayName(dn.Value); msg != "" {
 				dn.Error = msg
 				f.AddError(dn.ID, dn.Error)
 				ok = false
+			}
+		}
+		if stepType == connect.StepForm {
+			rules, err := h.Templates.rules(c, src.Type)
+			if err != nil {
+				return err
+			}
+			if step, _ := src.ReportCard.Step(stepType); !h.enforce(c, rules, src.Type, step, true, values, f, props) {
+				return h.renderStep(c, http.StatusBadRequest, src, f, dn) // nothing is sent to Stitch
 			}
 		}
 		if !ok {
@@ -802,7 +842,7 @@ func (h *Sources) Done(c echo.Context) error {
 	}
 	st := sourceStatus(src, chk)
 	m.Status, m.StatusClass, m.Checking = tr(c).T(st.Key), st.Tone, st.Checking
-	m.Health = h.sourceHealth(src, chk)
+	m.Health = h.sourceHealth(tr(c), src, chk)
 	if chk != nil && chk.Status == connect.CheckFailed {
 		h.record(c.Request().Context(), journey.CheckFailed(acct.ID, src, chk))
 		m.ProblemDetail = checkDetail(chk)
@@ -843,10 +883,10 @@ func (h *Sources) scheduleText(l *i18n.Localizer, src *connect.Source) string {
 		return l.T("done.customSchedule", "Cron", v)
 	}
 	if v, ok := src.Properties["frequency_in_minutes"].(string); ok && v != "" {
-		return h.optionLabel("frequency_in_minutes", v)
+		return h.Forms.In(l).OptionLabel("frequency_in_minutes", v)
 	}
 	if src.Schedule != nil && src.Schedule.Interval > 0 {
-		return h.optionLabel("frequency_in_minutes", strconv.Itoa(int(src.Schedule.Interval)))
+		return h.Forms.In(l).OptionLabel("frequency_in_minutes", strconv.Itoa(int(src.Schedule.Interval)))
 	}
 	return l.T("done.defaultSchedule")
 }

@@ -42,13 +42,23 @@ func TestEveryLocaleIsComplete(t *testing.T) {
 func TestEveryMessageRendersInEveryLocale(t *testing.T) {
 	c := mustCatalog(t, Options{})
 	en := c.Localizer("en")
-	args := []any{"Selected", "1", "Page", "1", "Pages", "2", "URL", "u", "Button", "B", "Method", "M", "Detail", "D", "Text", "X", "Name", "N", "Product", "P", "ID", "I", "Query", "Q", "Title", "T", "Source", "S", "Names", "A, B", "Cron", "C"}
+	args := []any{"Selected", "1", "Page", "1", "Pages", "2", "URL", "u", "Button", "B", "Method", "M", "Detail", "D", "Text", "X", "Name", "N", "Product", "P", "ID", "I", "Query", "Q", "Title", "T", "Source", "S", "Names", "A, B", "Cron", "C",
+		"Key", "K", "Column", "C1", "Other", "C2", "Columns", "C3, C4", "When", "W", "Fields", "F", "FieldsLower", "f",
+		"Items", "I1, I2", "Last", "L", "Step", "St", "StepLower", "st", "TTL", "72 h",
+		// the forms' messages (forms.msg.*, forms.keyFile.*)
+		"Label", "L", "Lower", "l", "A", "a l", "One", "o", "Group", "G", "Item", "i", "Row", "2", "Message", "M", "What", "w", "AWhat", "a w",
+		"KB", "64", "Missing", "m", "Type", "t", "Member", "m", "Schema", "s", "Length", "60", "Max", "50", "Port", "5432", "Kind", "k"}
 	same := map[string]bool{ // the same word in that language, rightly
+		// the forms' words that are the same in some language (Host, Port, Marketing, CSV, "No" in Spanish) or are data only
+		"forms.humanized": true, "forms.list.separator": true, "forms.rows.legend": true, "forms.category.destination": true,
+		"forms.category.lakehouse": true, "forms.category.marketing": true, "forms.field.domain.label": true, "forms.field.subdomain.label": true,
+		"forms.field.warehouse.label": true, "forms.field.host.label": true, "forms.field.port.label": true, "forms.optionWord.csv": true,
+		"forms.optionWord.json": true, "forms.optionWord.jsonl": true, "forms.optionWord.false": true, "forms.readOnly.no": true,
 		"common.optional": true, "common.errorPrefix": true, "layout.navDestination": true, "layout.navSources": true,
 		"sources.title": true, "sources.colName": true, "sources.colType": true, "sources.colStatus": true, "sources.colActions": true,
 		"destination.type": true, "destination.status": true, "done.status": true, "done.source": true, "sourceForm.conflictName": true,
 		"home.destHeading": true, "home.sourcesHeading": true, "account.regionEU": true, "sources.count": true, "fields.streams": true, "fields.page": true,
-		"common.errorTitle": true,
+		"common.errorTitle": true, "handoff.ttlMinutes": true, "selection.incremental": true,
 	}
 	for _, loc := range Shipped {
 		l := c.Localizer(loc)

@@ -64,8 +64,9 @@ type Input struct {
 // Diagnosis says what went wrong and how to repair it.
 type Diagnosis struct {
 	Cause string
-	// Message explains the failure in plain words.
-	Message string
+	// MessageID names the catalog message that explains the failure in
+	// plain words (i18n/locales/pages.*.toml, [repairWhy]); the page words it.
+	MessageID string
 	// Fields are the properties to re-enter (Action ReEnter), in the order
 	// of Input.Props.
 	Fields []string
@@ -105,7 +106,7 @@ func Diagnose(in Input) Diagnosis {
 			}
 			if p.Editable {
 				return Diagnosis{Cause: CauseAuth, Action: ReEnter, Fields: []string{p.Name},
-					Message: "Stitch's credentials were refused: the saved value was not accepted (it may have been changed or revoked). Enter the current one."}
+					MessageID: "repairWhy.rejected"}
 			}
 		}
 	}
@@ -128,41 +129,31 @@ func Diagnose(in Input) Diagnosis {
 		return reauth(CauseOAuth)
 	}
 	if len(fields) == 0 {
-		return Diagnosis{Cause: cause, Action: FullForm, Message: message(cause)}
+		return Diagnosis{Cause: cause, Action: FullForm, MessageID: message(cause)}
 	}
-	return Diagnosis{Cause: cause, Action: ReEnter, Fields: fields, Message: message(cause)}
+	return Diagnosis{Cause: cause, Action: ReEnter, Fields: fields, MessageID: message(cause)}
 }
 
 func reauth(cause string) Diagnosis {
-	return Diagnosis{Cause: cause, Action: Reauthorize,
-		Message: "Stitch's access to your account there no longer works: the sign-in was revoked or has expired. Sign in again to restore it; your other settings and your data selection are kept."}
+	return Diagnosis{Cause: cause, Action: Reauthorize, MessageID: "repairWhy.oauth"}
 }
 
 func paused(in Input) Diagnosis {
-	d := Diagnosis{Cause: CausePaused, Action: FullForm,
-		Message: "Stitch paused this source, usually because its credentials stopped working. Check the connection details; Stitch checks them again when you save."}
+	d := Diagnosis{Cause: CausePaused, Action: FullForm, MessageID: "repairWhy.paused"}
 	if in.OAuth {
 		d.Action = Reauthorize
-		d.Message = "Stitch paused this source, usually because its sign-in stopped working. Sign in again to restore it; your other settings and your data selection are kept."
+		d.MessageID = "repairWhy.pausedOAuth"
 	}
 	return d
 }
 
-// message explains a cause in plain words.
+// message names the message that explains a cause in plain words.
 func message(cause string) string {
 	switch cause {
-	case CauseAuth:
-		return "The password (or key) was not accepted: it may have been changed. Enter the current one; everything else is kept."
-	case CauseHost:
-		return "Stitch could not find the server: the host name does not resolve. Check the host."
-	case CauseUnreachable:
-		return "Stitch could not reach the server at that host and port. Check them, and that your firewall allows Stitch's IP addresses."
-	case CauseDatabase:
-		return "The server does not have that database. Check the database name."
-	case CauseSSL:
-		return "The secure (SSL) connection failed. Check the SSL settings."
+	case CauseAuth, CauseHost, CauseUnreachable, CauseDatabase, CauseSSL:
+		return "repairWhy." + cause
 	}
-	return "The connection check failed. Check the connection details and save them: Stitch checks them again."
+	return "repairWhy.unknown"
 }
 
 // fieldsFor lists the editable properties a cause implicates.

@@ -117,6 +117,8 @@ type ListInput struct {
 	Problems []Problem
 	// Prompts are streams whose columns should be chosen on their page.
 	Prompts []string
+	// Words word the rows and problems in the page's language.
+	Words Words
 }
 
 // Sort orders streams as the list shows them: tables, then views (which need
@@ -211,6 +213,7 @@ func RowSchemas(page []connect.Stream, d *Draft) []connect.Stream {
 // NewList builds the list model.
 func NewList(in ListInput) List {
 	d := in.Draft
+	w := wordsOr(in.Words)
 	l := List{Query: in.Query, Total: len(in.Streams)}
 	for _, s := range in.Streams {
 		if Wanted(s, d) {
@@ -225,7 +228,7 @@ func NewList(in ListInput) List {
 	problems := map[string]Problem{}
 	for _, p := range in.Problems {
 		if p.TapStreamID == "" {
-			l.Problems = append(l.Problems, p.Message)
+			l.Problems = append(l.Problems, p.Text(w))
 		} else if _, dup := problems[p.TapStreamID]; !dup {
 			problems[p.TapStreamID] = p
 		}
@@ -235,7 +238,7 @@ func NewList(in ListInput) List {
 		prompts[t] = true
 	}
 	for _, s := range matching[start:end] {
-		l.Rows = append(l.Rows, newRow(s, d, in.Schemas[s.TapStreamID], problems[s.TapStreamID], prompts[s.TapStreamID]))
+		l.Rows = append(l.Rows, newRow(w, s, d, in.Schemas[s.TapStreamID], problems[s.TapStreamID], prompts[s.TapStreamID]))
 	}
 	// Problems of rows on other pages are listed by name.
 	onPage := map[string]bool{}
@@ -244,7 +247,7 @@ func NewList(in ListInput) List {
 	}
 	for _, p := range in.Problems {
 		if p.TapStreamID != "" && !onPage[p.TapStreamID] {
-			l.Problems = append(l.Problems, p.Message)
+			l.Problems = append(l.Problems, p.Text(w))
 		}
 	}
 	if len(in.Prompts) > 0 {
@@ -259,15 +262,18 @@ func NewList(in ListInput) List {
 	return l
 }
 
-func newRow(s connect.Stream, d *Draft, sc *Schema, p Problem, prompt bool) Row {
+func newRow(w Words, s connect.Stream, d *Draft, sc *Schema, p Problem, prompt bool) Row {
 	c, has := d.Get(s.TapStreamID)
 	r := Row{
-		TapStreamID: s.TapStreamID, StreamID: s.StreamID.String(), Name: Label(s), Detail: Detail(s),
-		Selected: Wanted(s, d), View: IsView(s), Problem: p.Message, Control: p.Control,
+		TapStreamID: s.TapStreamID, StreamID: s.StreamID.String(), Name: Label(s), Detail: Detail(w, s),
+		Selected: Wanted(s, d), View: IsView(s), Control: p.Control,
+	}
+	if p.ID != "" {
+		r.Problem = p.Text(w)
 	}
 	r.Pending = has && pending(s, c)
 	if prompt {
-		r.Prompt = "Some columns of " + r.Name + " cannot be replicated together: choose its columns."
+		r.Prompt = w.T("selection.rowPrompt", "Name", r.Name)
 	}
 	if !r.Selected {
 		return r
@@ -285,7 +291,7 @@ func newRow(s connect.Stream, d *Draft, sc *Schema, p Problem, prompt bool) Row 
 			key = c.Key
 		}
 		for _, m := range []string{FullTable, Incremental} {
-			r.Methods = append(r.Methods, Option{Value: m, Label: MethodShort(m), Checked: m == method})
+			r.Methods = append(r.Methods, Option{Value: m, Label: MethodShort(w, m), Checked: m == method})
 		}
 		if method == Incremental {
 			var keys []string

@@ -7,14 +7,17 @@ import (
 	"github.com/onramp/onramp/connect"
 )
 
-// Problem is a choice Stitch would refuse, or that could not replicate, in
-// plain words.
+// Problem is a choice Stitch would refuse, or that could not replicate. Its
+// words are a catalog message (Text words it for the page).
 type Problem struct {
 	// TapStreamID is the stream; "" is the whole selection.
 	TapStreamID string
 	// Control names what to fix: "method", "key", "view_keys", "fields" or "".
 	Control string
-	Message string
+	// ID is the message that explains it; Data are its values as name,
+	// value pairs (the stream's name, a column).
+	ID   string
+	Data []any
 }
 
 // Plan is what saving a draft sends to Stitch.
@@ -83,7 +86,7 @@ func Build(streams []connect.Stream, d *Draft, schemas map[string]*Schema) Plan 
 		}
 	}
 	if p.Selected == 0 {
-		p.Problems = append(p.Problems, Problem{Message: "Select at least one stream to replicate."})
+		p.Problems = append(p.Problems, Problem{ID: "selection.needOne"})
 	}
 	return p
 }
@@ -102,10 +105,10 @@ func planStream(s connect.Stream, c Choice, sc *Schema) (*connect.StreamMetadata
 		md["selected"] = true
 	}
 	var probs []Problem
-	problem := func(control, msg string) {
-		probs = append(probs, Problem{TapStreamID: s.TapStreamID, Control: control, Message: msg})
-	}
 	name := Label(s)
+	problem := func(control, id string, kv ...any) {
+		probs = append(probs, Problem{TapStreamID: s.TapStreamID, Control: control, ID: id, Data: append([]any{"Name", name}, kv...)})
+	}
 	cur := s.Metadata
 
 	// Replication method and key (§10.4–10.5).
@@ -123,10 +126,10 @@ func planStream(s connect.Stream, c Choice, sc *Schema) (*connect.StreamMetadata
 	case FullTable, Incremental:
 	case LogBased:
 		if !IsDatabase(s) {
-			problem("method", "Log-based replication is only for database tables: choose another method for "+name+".")
+			problem("method", "selection.logBasedOnlyDatabases")
 		}
 	default:
-		problem("method", "Choose how Stitch should copy "+name+".")
+		problem("method", "selection.chooseMethod")
 	}
 	if cur.ForcedReplicationMethod == "" && method != cur.ReplicationMethod {
 		md["replication-method"] = method
@@ -139,9 +142,9 @@ func planStream(s connect.Stream, c Choice, sc *Schema) (*connect.StreamMetadata
 		}
 		switch {
 		case key == "" && needsKey:
-			problem("key", "Choose the replication key of "+name+": key-based incremental replication copies the rows whose value in that column is new or newer.")
+			problem("key", "selection.chooseKey")
 		case key != "" && candidates != nil && !slices.Contains(candidates, key):
-			problem("key", key+" cannot be the replication key of "+name+": choose an integer or date-time column.")
+			problem("key", "selection.badKey", "Key", key)
 		}
 		if key != "" && key != cur.ReplicationKey {
 			md["replication-key"] = key
@@ -155,7 +158,7 @@ func planStream(s connect.Stream, c Choice, sc *Schema) (*connect.StreamMetadata
 			viewKeys = c.ViewKeys
 		}
 		if len(viewKeys) == 0 {
-			problem("view_keys", "Choose the key columns of the view "+name+": the columns whose values identify a row.")
+			problem("view_keys", "selection.chooseViewKeys")
 		} else if !slices.Equal(viewKeys, cur.ViewKeyProperties) {
 			md["view-key-properties"] = viewKeys
 		}
@@ -169,7 +172,7 @@ func planStream(s connect.Stream, c Choice, sc *Schema) (*connect.StreamMetadata
 		cols = maps2(c.Fields)
 	case !was || c.AllColumns:
 		if sc == nil {
-			problem("fields", "The columns of "+name+" could not be read. Send it again.")
+			problem("fields", "selection.columnsUnread")
 			break
 		}
 		cols, prompt = TickColumns(sc)
@@ -185,7 +188,7 @@ func planStream(s connect.Stream, c Choice, sc *Schema) (*connect.StreamMetadata
 				cols[k] = true
 			} else if sc != nil {
 				if f, ok := sc.Field(k); ok && f.Inclusion == Unsupported {
-					problem("fields", k+" cannot be replicated, so it cannot be a key of "+name+".")
+					problem("fields", "selection.keyUnsupported", "Column", k)
 				}
 			}
 		}
@@ -193,13 +196,13 @@ func planStream(s connect.Stream, c Choice, sc *Schema) (*connect.StreamMetadata
 			for _, f := range sc.Fields {
 				for _, x := range f.Exclusions {
 					if cols[f.Name] && cols[x] && f.Name < x {
-						problem("fields", f.Name+" and "+x+" of "+name+" cannot be replicated together: untick one of them.")
+						problem("fields", "selection.notTogether", "Column", f.Name, "Other", x)
 					}
 				}
 			}
 		}
 		if sc != nil && !hasAutomatic(sc) && !anyTrue(cols) {
-			problem("fields", "Choose at least one column of "+name+".")
+			problem("fields", "selection.chooseColumn")
 		}
 	}
 	var fields []connect.MetadataEntry

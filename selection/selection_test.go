@@ -335,7 +335,7 @@ func TestRowControls(t *testing.T) {
 		st.TapStreamID: ParseSchema(schemaOf(t, map[string]any{}, customers...)),
 		v.TapStreamID:  ParseSchema(schemaOf(t, map[string]any{}, fieldSpec{name: "day", inclusion: Available})),
 	}
-	l := NewList(ListInput{Streams: page, Draft: d, Schemas: sc, Problems: []Problem{{TapStreamID: v.TapStreamID, Control: "view_keys", Message: "choose"}}})
+	l := NewList(ListInput{Streams: page, Draft: d, Schemas: sc, Problems: []Problem{{TapStreamID: v.TapStreamID, Control: "view_keys", ID: "choose"}}})
 	rows := map[string]Row{}
 	for _, r := range l.Rows {
 		rows[r.TapStreamID] = r
@@ -362,7 +362,7 @@ func TestDecodeStreamAndPage(t *testing.T) {
 	if p.OK() {
 		t.Fatal("key-based without a key: got no problem")
 	}
-	page := NewStreamPage(st, sc, c, true, p.Problems)
+	page := NewStreamPage(nil, st, sc, c, true, p.Problems)
 	if !page.Selected || !page.Methods[1].Checked || len(page.Problems) != 1 {
 		t.Errorf("page does not keep the choices: %+v", page)
 	}
@@ -377,7 +377,7 @@ func TestDecodeStreamAndPage(t *testing.T) {
 	d := &Draft{}
 	d.Set(st.TapStreamID, Choice{Selected: true})
 	ch, _ := d.Get(st.TapStreamID)
-	page = NewStreamPage(st, sc, ch, true, nil)
+	page = NewStreamPage(nil, st, sc, ch, true, nil)
 	for _, f := range page.Fields {
 		if f.Selected != (f.Name != "geom") {
 			t.Errorf("ticked stream: %s selected=%v", f.Name, f.Selected)

@@ -32,23 +32,33 @@ type StreamPage struct {
 	Fields   []FieldRow
 	// Conflicts is true when some fields cannot be selected together.
 	Conflicts bool
-	Problems  []Problem
+	Problems  []ShownProblem
+}
+
+// ShownProblem is a problem worded for the page.
+type ShownProblem struct {
+	// Control names what to fix (Problem.Control).
+	Control, Message string
 }
 
 // NewStreamPage builds a stream's page from Stitch's stream and schema and
-// the user's pending choice, if any.
-func NewStreamPage(s connect.Stream, sc *Schema, c Choice, hasChoice bool, problems []Problem) StreamPage {
+// the user's pending choice, if any, worded by w.
+func NewStreamPage(w Words, s connect.Stream, sc *Schema, c Choice, hasChoice bool, problems []Problem) StreamPage {
+	w = wordsOr(w)
 	if !hasChoice {
 		c = Choice{Selected: Selected(s)}
 	}
 	md := s.Metadata
 	p := StreamPage{
 		TapStreamID: s.TapStreamID, StreamID: s.StreamID.String(), Name: Label(s),
-		Selected: c.Selected, Pending: hasChoice && pending(s, c), Conflicts: sc.HasExclusions(), Problems: problems,
+		Selected: c.Selected, Pending: hasChoice && pending(s, c), Conflicts: sc.HasExclusions(),
+	}
+	for _, pr := range problems {
+		p.Problems = append(p.Problems, ShownProblem{Control: pr.Control, Message: pr.Text(w)})
 	}
 	method, key := DefaultMethod(s)
 	if md.ForcedReplicationMethod != "" {
-		p.Forced = MethodName(md.ForcedReplicationMethod)
+		p.Forced = MethodName(w, md.ForcedReplicationMethod)
 	} else {
 		if c.Method != "" {
 			method = c.Method
@@ -57,10 +67,10 @@ func NewStreamPage(s connect.Stream, sc *Schema, c Choice, hasChoice bool, probl
 			}
 		}
 		for _, m := range []string{FullTable, Incremental} {
-			p.Methods = append(p.Methods, Option{Value: m, Label: MethodName(m), Checked: m == method})
+			p.Methods = append(p.Methods, Option{Value: m, Label: MethodName(w, m), Checked: m == method})
 		}
 		if method == LogBased {
-			p.Methods = append(p.Methods, Option{Value: LogBased, Label: MethodName(LogBased), Checked: true})
+			p.Methods = append(p.Methods, Option{Value: LogBased, Label: MethodName(w, LogBased), Checked: true})
 		}
 	}
 	if c.Key != "" {
@@ -87,14 +97,17 @@ func NewStreamPage(s connect.Stream, sc *Schema, c Choice, hasChoice bool, probl
 		row := FieldRow{Name: f.Name, Type: firstNonEmpty(f.SQLDatatype, f.Type), Selected: cols[f.Name]}
 		switch {
 		case f.Inclusion == Automatic:
-			row.Selected, row.Locked, row.Reason = true, true, "Always replicated"
+			row.Selected, row.Locked, row.Reason = true, true, w.T("selection.alwaysReplicated")
 		case f.Inclusion == Unsupported:
 			row.Selected, row.Locked = false, true
-			row.Reason = firstNonEmpty(f.UnsupportedReason, "Stitch cannot replicate this column")
+			row.Reason = f.UnsupportedReason // Stitch's own words
+			if row.Reason == "" {
+				row.Reason = w.T("selection.unsupported")
+			}
 		case slices.Contains(md.TableKeyProperties, f.Name):
-			row.Selected, row.Locked, row.Reason = true, true, "Primary key: always replicated"
+			row.Selected, row.Locked, row.Reason = true, true, w.T("selection.primaryKey")
 		case len(f.Exclusions) > 0:
-			row.Reason = "Cannot be replicated together with " + strings.Join(f.Exclusions, ", ")
+			row.Reason = w.T("selection.excludedWith", "Columns", strings.Join(f.Exclusions, ", "))
 		}
 		if !c.Selected && f.Inclusion != Automatic {
 			row.Selected = row.Selected && hasChoice && c.Fields != nil && c.Fields[f.Name]

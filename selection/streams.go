@@ -63,53 +63,54 @@ func DefaultMethod(s connect.Stream) (method, key string) {
 	return FullTable, ""
 }
 
-// MethodName is a method in plain words.
-func MethodName(m string) string {
+// MethodName is a method in plain words ("Full table: copy every row on
+// each run").
+func MethodName(w Words, m string) string {
 	switch m {
 	case FullTable:
-		return "Full table: copy every row on each run"
+		return wordsOr(w).T("selection.fullTableLong")
 	case Incremental:
-		return "Key-based incremental: copy new and updated rows"
+		return wordsOr(w).T("selection.keyBasedLong")
 	case LogBased:
-		return "Log-based incremental: read changes from the database log"
+		return wordsOr(w).T("selection.logBasedLong")
 	}
 	return m
 }
 
-// MethodShort is a method in two or three words.
-func MethodShort(m string) string {
+// MethodShort is a method in two or three words ("Full table").
+func MethodShort(w Words, m string) string {
 	switch m {
 	case FullTable:
-		return "Full table"
+		return wordsOr(w).T("selection.fullTable")
 	case Incremental:
-		return "Key-based incremental"
+		return wordsOr(w).T("selection.keyBased")
 	case LogBased:
-		return "Log-based"
+		return wordsOr(w).T("selection.logBased")
 	}
 	return m
 }
 
-// Detail describes a stream in the list: view, rows, how it replicates.
-func Detail(s connect.Stream) string {
+// Detail describes a stream in the list: view, rows, how it replicates
+// ("View · 1,234 rows · Incremental on updated_at").
+func Detail(w Words, s connect.Stream) string {
+	w = wordsOr(w)
 	var parts []string
 	md := s.Metadata
 	if IsView(s) {
-		parts = append(parts, "View")
+		parts = append(parts, w.T("selection.view"))
 	}
 	if md.RowCount != nil {
-		parts = append(parts, GroupDigits(*md.RowCount)+" rows")
+		parts = append(parts, w.N("selection.rows", int(*md.RowCount)))
 	}
 	switch method := firstNonEmpty(md.ForcedReplicationMethod, md.ReplicationMethod); method {
 	case Incremental:
-		t := "Incremental"
 		if k := firstNonEmpty(md.ReplicationKey, first(md.ValidReplicationKeys)); k != "" {
-			t += " on " + k
+			parts = append(parts, w.T("selection.incrementalOn", "Key", k))
+		} else {
+			parts = append(parts, w.T("selection.incremental"))
 		}
-		parts = append(parts, t)
-	case FullTable:
-		parts = append(parts, "Full table")
-	case LogBased:
-		parts = append(parts, "Log-based")
+	case FullTable, LogBased:
+		parts = append(parts, MethodShort(w, method))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -126,14 +127,6 @@ func GroupDigits(n int64) string {
 		s = "-" + s
 	}
 	return s
-}
-
-// Plural writes "1 stream" or "3 streams".
-func Plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return GroupDigits(int64(n)) + " " + many
 }
 
 func firstNonEmpty(ss ...string) string {

@@ -2,9 +2,32 @@
 (function () {
   "use strict";
 
+  // The count's words (views.FilterScriptWords): plural forms with {n} and
+  // {query}, picked by the page language's plural rules; English if missing.
+  function filterWords() {
+    var w = {
+      count: { one: "{n} source type", other: "{n} source types" },
+      match: { one: "{n} source type matches {query}", other: "{n} source types match {query}" }
+    };
+    try {
+      var got = JSON.parse((document.getElementById("filter-words") || {}).textContent || "null");
+      if (got && got.count && got.match) w = got;
+    } catch (e) { /* keep English */ }
+    var lang = document.documentElement.lang || "en";
+    var rules = null, num = null;
+    try { rules = new Intl.PluralRules(lang); num = new Intl.NumberFormat(lang); } catch (e) { /* old browser */ }
+    return function (n, query) {
+      var forms = query === "" ? w.count : w.match;
+      var form = rules ? rules.select(n) : (n === 1 ? "one" : "other");
+      var text = forms[form] || forms.other;
+      return text.replace("{n}", num ? num.format(n) : String(n)).replace("{query}", query);
+    };
+  }
+
   // Live filter of a list (the source type catalog): <input data-filter="#list">,
   // items carry data-name. The server-side ?q= search still works without JS.
   function setupFilters() {
+    var countText = filterWords();
     document.querySelectorAll("input[data-filter]").forEach(function (input) {
       var list = document.querySelector(input.getAttribute("data-filter"));
       var status = document.querySelector(input.getAttribute("data-filter-status"));
@@ -19,10 +42,7 @@
           li.hidden = !match;
           if (match) shown++;
         });
-        if (status) {
-          status.textContent = shown === 1 ? "1 source type" : shown + " source types";
-          if (q !== "") status.textContent += " match \u201c" + input.value.trim() + "\u201d";
-        }
+        if (status) status.textContent = countText(shown, input.value.trim());
       }
       input.addEventListener("input", function () {
         clearTimeout(timer);
@@ -37,8 +57,9 @@
 
   // Confirm destructive actions in the page, never with window.confirm(),
   // which a sandboxed iframe without allow-modals answers "no" silently:
-  // <form data-confirm="Delete this source?">. The first submit shows the
-  // question with "Yes" and "Cancel" buttons; only "Yes" sends the form.
+  // <form data-confirm="Delete this source?" data-confirm-yes="Yes, delete"
+  // data-confirm-no="Cancel">. The first submit shows the question with the
+  // two buttons; only "Yes" sends the form.
   // Without JavaScript the form sends at once (it sits behind <details>).
   function setupConfirms() {
     document.querySelectorAll("form[data-confirm]").forEach(function (form) {
@@ -62,7 +83,7 @@
         no.type = "button";
         no.className = "button secondary";
         no.setAttribute("data-testid", "confirm-cancel");
-        no.textContent = "Cancel";
+        no.textContent = form.getAttribute("data-confirm-no") || "Cancel";
         var actions = document.createElement("div");
         actions.className = "actions";
         actions.appendChild(yes);

@@ -8,28 +8,46 @@
     if (s) { s.focus(); }
   }
 
+  // The page's words for this script (views.FormScriptWords, a JSON
+  // element beside the form), each falling back to English.
+  function words() {
+    var w = { show: "Show", hide: "Hide", showLabel: "Show {label}", hideLabel: "Hide {label}", secret: "password" }, got = {};
+    try { got = JSON.parse((document.getElementById("form-words") || {}).textContent || "{}") || {}; } catch (e) { got = {}; }
+    Object.keys(w).forEach(function (k) { if (typeof got[k] === "string" && got[k]) w[k] = got[k]; });
+    return w;
+  }
+
   // Show/hide toggles on secret inputs.
   function secretToggles() {
+    var w = words();
     document.querySelectorAll("input[data-secret]").forEach(function (input) {
       var b = document.createElement("button");
+      var label = function (show) {
+        return (show ? w.showLabel : w.hideLabel).replace("{label}", labelText(input) || w.secret);
+      };
       b.type = "button";
       b.className = "secret-toggle";
-      b.textContent = "Show";
+      b.textContent = w.show;
       b.setAttribute("aria-controls", input.id);
-      b.setAttribute("aria-label", "Show " + (labelText(input) || "password"));
+      b.setAttribute("aria-label", label(true));
       b.addEventListener("click", function () {
         var show = input.type === "password";
         input.type = show ? "text" : "password";
-        b.textContent = show ? "Hide" : "Show";
-        b.setAttribute("aria-label", (show ? "Hide " : "Show ") + (labelText(input) || "password"));
+        b.textContent = show ? w.hide : w.show;
+        b.setAttribute("aria-label", label(!show));
       });
       input.parentNode.appendChild(b);
     });
   }
 
+  // labelText is the field's label without its "(optional)" mark (the
+  // label's own element, in the page's language).
   function labelText(input) {
     var l = document.querySelector('label[for="' + input.id + '"]');
-    return l ? l.textContent.replace(/\(optional\)/, "").trim().toLowerCase() : "";
+    if (!l) return "";
+    var c = l.cloneNode(true);
+    c.querySelectorAll(".field__optional").forEach(function (e) { e.remove(); });
+    return c.textContent.trim();
   }
 
   // SSH/SSL/encryption fields depend on their switch: hidden while it is off.
@@ -160,7 +178,11 @@
         var el = document.getElementById(b.getAttribute("data-copy"));
         if (!el) return;
         var text = el.value !== undefined ? el.value : el.textContent;
-        var done = function () { b.textContent = "Copied"; setTimeout(function () { b.textContent = "Copy the key"; }, 2000); };
+        var label = b.textContent;
+        var done = function () {
+          b.textContent = b.getAttribute("data-copied") || "Copied";
+          setTimeout(function () { b.textContent = label; }, 2000);
+        };
         if (navigator.clipboard && navigator.clipboard.writeText) {
           navigator.clipboard.writeText(text).then(done, function () { el.select && el.select(); });
         } else if (el.select) {

@@ -11,6 +11,14 @@
 //    polls until the result is there and applies it.
 (function () {
   "use strict";
+  // words reads the page's words for this script (a JSON element rendered
+  // beside the element it enhances), each falling back to English.
+  function words(fallback) {
+    var out = {}, got = {};
+    try { got = JSON.parse((document.getElementById("oauth-words") || {}).textContent || "{}") || {}; } catch (e) { got = {}; }
+    Object.keys(fallback).forEach(function (k) { out[k] = typeof got[k] === "string" && got[k] ? got[k] : fallback[k]; });
+    return out;
+  }
   var box = document.getElementById("stitch-oauth");
   if (!box) return;
   var attr = function (n) { return box.getAttribute("data-" + n) || ""; };
@@ -24,7 +32,8 @@
   var WINDOW_NAME = "stitch-oauth-" + sourceID;
   var CHANNEL = "onramp-oauth";
 
-  var WORDS = {
+  // The page's words (views.OAuthScriptWords); English only when missing.
+  var WORDS = words({
     authorizeFailure: "Access to " + typeName + " was not approved, so Stitch cannot read your data yet.",
     integrationFormClose: "Stitch's window was closed from inside before access was approved.",
     errorLoadingConnection: "Stitch could not find this source in your account. It may have been deleted, or it belongs to another Stitch account.",
@@ -32,10 +41,20 @@
     errorUpgradingEphemeralToken: "Stitch could not sign you in with the session Onramp started for you (it may have expired).",
     closed: "The Stitch window was closed before you approved access.",
     start: "We could not start the sign-in with Stitch.",
-    blocked: framed
-      ? "Your browser blocked the Stitch window. Allow pop-up windows for this site, then try again."
-      : "Your browser blocked the Stitch window. Allow pop-up windows for this site and try again, or open the sign-in in a new tab below."
-  };
+    blocked: "Your browser blocked the Stitch window. Allow pop-up windows for this site and try again, or open the sign-in in a new tab below.",
+    blockedFramed: "Your browser blocked the Stitch window. Allow pop-up windows for this site, then try again.",
+    retryHint: "You can try again.",
+    tryAgain: "Try again",
+    approved: "Access approved. Continuing…",
+    approveInWindow: "Approve access in the Stitch window.",
+    approvedNewTab: "Access approved. Go back to your first tab: it continues by itself. You can close this tab.",
+    checking: "Checking with Stitch…",
+    opening: "Opening Stitch…",
+    finishNewTab: "Finish in the new tab. This page continues by itself when you have approved access.",
+    maybeOpen: "A Stitch window may still be open from before. Approve access there, or choose Authorize to start again."
+  });
+  // Outcomes whose words already say how to try again.
+  var SAYS_RETRY = { blocked: true, blockedFramed: true };
   // The final events of STITCHJS.md; "closed" is not one (the popup being
   // seen closed is what settles).
   var SUCCESS = { authorizeSuccess: true, integrationFlowCompleted: true };
@@ -67,10 +86,12 @@
     try { return !!window.sessionStorage.getItem(pendingKey); } catch (e) { return false; }
   }
 
-  function retry(text) {
+  // retry offers another attempt after the outcome key (a WORDS key).
+  function retry(key) {
+    var text = WORDS[key] || WORDS.start;
     button.disabled = false;
-    button.textContent = "Try again";
-    say(/try again/i.test(text) ? text : text + " You can try again.");
+    button.textContent = WORDS.tryAgain;
+    say(SAYS_RETRY[key] ? text : text + " " + WORDS.retryHint);
     emit("onramp:error", { source_id: sourceID, step: "oauth", message: text });
   }
 
@@ -86,7 +107,7 @@
           if (mode === "window") {
             done();
           } else {
-            say("Access approved. Continuing…");
+            say(WORDS.approved);
             window.location.assign(j.next_url);
           }
           return true;
@@ -119,7 +140,7 @@
     a.wantsContext = false;
     // Only Stitch's origin may read the context (it carries the token).
     a.popup.postMessage({ type: "update", data: context(a) }, appOrigin);
-    say("Approve access in the Stitch window.");
+    say(WORDS.approveInWindow);
   }
 
   // finalEvent records the outcome and closes the popup; settle() runs when
@@ -131,7 +152,7 @@
       a.result = data;
     } else {
       a.status = "failed";
-      a.error = WORDS[type];
+      a.error = type;
     }
     try { a.popup.close(); } catch (e) { /* settle sees it closed or not */ }
     setTimeout(function () { poll(a); }, 50);
@@ -148,7 +169,7 @@
     attempt = null;
     setPending(false);
     if (a.status === "success") {
-      say("Access approved. Continuing…");
+      say(WORDS.approved);
       if (mode === "window") {
         done();
       } else {
@@ -157,7 +178,7 @@
     } else if (a.status === "failed") {
       retry(a.error);
     } else {
-      retry(WORDS.closed);
+      retry("closed");
     }
   }
 
@@ -166,7 +187,7 @@
     try { new BroadcastChannel(CHANNEL).postMessage({ type: "authorized", source_id: sourceID }); } catch (e) { /* old browser */ }
     try { window.localStorage.setItem(CHANNEL, JSON.stringify({ source_id: sourceID, at: Date.now() })); } catch (e) { /* storage off */ }
     button.hidden = true;
-    say("Access approved. Go back to your first tab: it continues by itself. You can close this tab.");
+    say(WORDS.approvedNewTab);
     var d = document.getElementById("oauth-done");
     if (d) d.hidden = false;
   }
@@ -192,10 +213,10 @@
       try { ev.source.close(); } catch (e) { /* not ours to close */ }
       setPending(false);
       if (SUCCESS[m.type]) {
-        say("Checking with Stitch…");
+        say(WORDS.checking);
         watch(500, 15000);
       } else {
-        retry(WORDS[m.type]);
+        retry(m.type);
       }
     }
   });
@@ -210,14 +231,14 @@
     var w = window.open(appURL + "/v2/js-client", WINDOW_NAME, "popup,width=640,height=720");
     if (!w) {
       attempt = null;
-      retry(WORDS.blocked);
+      retry(framed ? "blockedFramed" : "blocked");
       return;
     }
     var a = { popup: w, token: null, wantsContext: false, status: "progress", result: null, error: null, settled: false };
     attempt = a;
     setPending(true);
     button.disabled = true;
-    say("Opening Stitch…");
+    say(WORDS.opening);
     a.timer = setInterval(function () { poll(a); }, 1000);
     fetch(attr("session-url"), {
       method: "POST",
@@ -232,7 +253,7 @@
     }).catch(function () {
       if (a.status !== "progress") return;
       a.status = "failed";
-      a.error = WORDS.start;
+      a.error = "start";
       try { a.popup.close(); } catch (e) { /* poll settles */ }
     });
   });
@@ -250,7 +271,7 @@
     if (newTab) {
       newTab.addEventListener("click", function () {
         setPending(true);
-        say("Finish in the new tab. This page continues by itself when you have approved access.");
+        say(WORDS.finishNewTab);
         watch(2000);
       });
     }
@@ -259,7 +280,7 @@
     });
     if (isPending()) {
       // Reloaded while a Stitch window was open: it may still be there.
-      say("A Stitch window may still be open from before. Approve access there, or choose Authorize to start again.");
+      say(WORDS.maybeOpen);
       watch(2000);
     }
   }
@@ -273,6 +294,14 @@
 // form post. Popup blocked: the new-tab hand-off page does the same.
 (function () {
   "use strict";
+  // words reads the page's words for this script (a JSON element rendered
+  // beside the element it enhances), each falling back to English.
+  function words(fallback) {
+    var out = {}, got = {};
+    try { got = JSON.parse((document.getElementById("oauth-words") || {}).textContent || "{}") || {}; } catch (e) { got = {}; }
+    Object.keys(fallback).forEach(function (k) { out[k] = typeof got[k] === "string" && got[k] ? got[k] : fallback[k]; });
+    return out;
+  }
   var complete = document.getElementById("oauth-ticket-complete");
   if (complete) {
     // Last page of the popup or tab: nudge the framed page (same origin
@@ -292,6 +321,11 @@
   var statusEl = document.getElementById("wl-status");
   var apply = document.getElementById("wl-apply");
   var typeName = attr("type-name");
+  var WORDS = words({
+    wlSaving: "Signed in. Saving…",
+    wlSignIn: "Sign in to " + typeName + " in the window that opened. This page continues by itself when you are done.",
+    wlStartFailed: "We could not start the sign-in. Try again in a moment."
+  });
   var polling = null;
   function say(t) { if (statusEl) statusEl.textContent = t; }
 
@@ -302,7 +336,7 @@
         var s = j && j.status;
         if (s === "ready" || s === "denied" || s === "failed" || s === "expired") {
           stop();
-          say(s === "ready" ? "Signed in. Saving…" : "");
+          say(s === "ready" ? WORDS.wlSaving : "");
           // The server applies the result (or explains) and moves on.
           var form = apply || document.querySelector("#wl-handoff form");
           if (form) form.submit();
@@ -341,12 +375,12 @@
         return;
       }
       w.location.href = j.url;
-      say("Sign in to " + typeName + " in the window that opened. This page continues by itself when you are done.");
+      say(WORDS.wlSignIn);
       if (apply) apply.hidden = false;
       start();
     }).catch(function () {
       if (w) w.close();
-      say("We could not start the sign-in. Try again in a moment.");
+      say(WORDS.wlStartFailed);
     });
   });
 })();

@@ -9,6 +9,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/onramp/onramp/forms"
+	"github.com/onramp/onramp/i18n"
 )
 
 // The most frequent pieces of a generated form (label, hint and error, text
@@ -76,43 +77,74 @@ func (w *htmlWriter) flush(out io.Writer) error {
 	return err
 }
 
-func (w *htmlWriter) label(f *forms.Field) {
+// fieldWords are the words written around every field, in one locale: looked
+// up in the catalog once per locale, not once per field (the render budget).
+type fieldWords struct {
+	l                    *i18n.Localizer
+	optional, errorLabel string
+	stitchSaid           string
+}
+
+// fieldWordsCache holds the fieldWords of each localizer: immutable entries,
+// one per locale of the catalog.
+var fieldWordsCache sync.Map
+
+func wordsFor(ctx context.Context) *fieldWords {
+	l := i18n.From(ctx)
+	if v, ok := fieldWordsCache.Load(l); ok {
+		if fw, ok := v.(*fieldWords); ok {
+			return fw
+		}
+	}
+	fw := &fieldWords{l: l, optional: l.T("common.optional"), errorLabel: l.T("common.errorPrefix"), stitchSaid: l.T("common.stitchSaid")}
+	fieldWordsCache.Store(l, fw)
+	return fw
+}
+
+func (w *htmlWriter) label(f *forms.Field, fw *fieldWords) {
 	w.raw(`<label class="field__label"`)
 	w.attr("for", f.ID)
 	w.raw(">")
 	w.text(f.Label)
 	if f.Optional && !f.ReadOnly {
-		w.raw(` <span class="field__optional">(optional)</span>`)
+		w.raw(` <span class="field__optional">`)
+		w.text(fw.optional)
+		w.raw(`</span>`)
 	}
 	w.raw("</label>")
 }
 
 // errorMessage writes a field's error, GOV.UK style, when it has one.
-func (w *htmlWriter) errorMessage(f *forms.Field) {
+func (w *htmlWriter) errorMessage(f *forms.Field, fw *fieldWords) {
 	if f.Error == "" {
 		return
 	}
 	w.raw(`<p class="error-message"`)
 	w.attr("id", f.ErrorID())
-	w.raw(`><span class="visually-hidden">Error:</span> `)
+	w.raw(`><span class="visually-hidden">`)
+	w.text(fw.errorLabel)
+	w.raw(`</span> `)
 	w.text(f.Error)
 	if f.Detail != "" {
-		w.raw(`<span class="error-detail">Stitch said: “`)
-		w.text(f.Detail)
-		w.raw(`”</span>`)
+		w.raw(`<span class="error-detail">`)
+		w.text(fw.stitchSaid + " " + fw.l.T("common.quoted", "Text", f.Detail))
+		w.raw(`</span>`)
 	}
 	w.raw("</p>")
 }
 
-func (w *htmlWriter) hintAndError(f *forms.Field) {
+func (w *htmlWriter) hintAndError(f *forms.Field, fw *fieldWords) {
 	if f.Hint != "" {
 		w.raw(`<p class="field__hint"`)
 		w.attr("id", f.HintID())
+		if f.Locked {
+			w.attr("data-testid", "locked-"+f.Name) // the partner's note (package presets)
+		}
 		w.raw(">")
 		w.text(f.Hint)
 		w.raw("</p>")
 	}
-	w.errorMessage(f)
+	w.errorMessage(f, fw)
 }
 
 func (w *htmlWriter) input(f *forms.Field) {
@@ -154,26 +186,26 @@ func (w *htmlWriter) input(f *forms.Field) {
 
 // fieldLabel renders a field's label, "(optional)" included.
 func fieldLabel(f *forms.Field) templ.Component {
-	return templ.ComponentFunc(func(_ context.Context, out io.Writer) error {
+	return templ.ComponentFunc(func(ctx context.Context, out io.Writer) error {
 		w := getWriter()
 		defer putWriter(w)
-		w.label(f)
+		w.label(f, wordsFor(ctx))
 		return w.flush(out)
 	})
 }
 
 // fieldHintAndError renders a field's hint and error message, when present.
 func fieldHintAndError(f *forms.Field) templ.Component {
-	return templ.ComponentFunc(func(_ context.Context, out io.Writer) error {
+	return templ.ComponentFunc(func(ctx context.Context, out io.Writer) error {
 		w := getWriter()
 		defer putWriter(w)
-		w.hintAndError(f)
+		w.hintAndError(f, wordsFor(ctx))
 		return w.flush(out)
 	})
 }
 
-func (w *htmlWriter) checkbox(f *forms.Field) {
-	w.errorMessage(f)
+func (w *htmlWriter) checkbox(f *forms.Field, fw *fieldWords) {
+	w.errorMessage(f, fw)
 	w.raw(`<div class="checkbox"><input type="checkbox"`)
 	w.attr("id", f.ID)
 	w.attr("name", f.Name)
@@ -207,6 +239,7 @@ func FieldBlock(f *forms.Field) templ.Component {
 	return templ.ComponentFunc(func(ctx context.Context, out io.Writer) error {
 		w := getWriter()
 		defer putWriter(w)
+		fw := wordsFor(ctx)
 		w.raw("<div")
 		w.attr("class", fieldClass(f))
 		w.attr("data-property", f.Name)
@@ -215,7 +248,7 @@ func FieldBlock(f *forms.Field) templ.Component {
 		var inner templ.Component
 		switch {
 		case f.Widget == forms.WidgetCheckbox:
-			w.checkbox(f)
+			w.checkbox(f, fw)
 		case f.Widget == forms.WidgetRows:
 			inner = rowsField(f)
 		case f.Widget == forms.WidgetObject:
@@ -223,12 +256,12 @@ func FieldBlock(f *forms.Field) templ.Component {
 		case f.Saved || f.Kept:
 			inner = savedCredential(f)
 		case f.Widget == forms.WidgetInput:
-			w.label(f)
-			w.hintAndError(f)
+			w.label(f, fw)
+			w.hintAndError(f, fw)
 			w.input(f)
 		default:
-			w.label(f)
-			w.hintAndError(f)
+			w.label(f, fw)
+			w.hintAndError(f, fw)
 			inner = control(f)
 		}
 		if inner != nil {

@@ -1,0 +1,121 @@
+package handlers
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/onramp/onramp/connect"
+	"github.com/onramp/onramp/forms"
+	"github.com/onramp/onramp/presets"
+)
+
+// embedTemplateKey is the session slot naming the launch's template.
+const embedTemplateKey = "tpl"
+
+// Templates finds the partner template of a page (package presets): the
+// global one (ONRAMP_TEMPLATES_FILE) with the launch's laid over it.
+//
+// A launch's template is kept in the shared store, not in the session: the
+// session is a cookie that already carries the token, theme, return URL and
+// queued events under a 4 KB limit, and a template may hold several types'
+// values (up to the launch body's 16 KB). The session holds only a random
+// id; the store keeps the template for 24 hours (Claims.Resolve), longer
+// than a session lives, and every replica reads it (Redis).
+type Templates struct {
+	Global presets.Template
+	Store  Claims
+}
+
+func templateStoreKey(id string) string { return "template:" + id }
+
+// save keeps a launch's template and returns the id the session names it by.
+func (t *Templates) save(ctx context.Context, tpl presets.Template) (string, error) {
+	b, err := json.Marshal(tpl)
+	if err != nil {
+		return "", fmt.Errorf("encode launch template: %w", err)
+	}
+	id := randomToken(18)
+	if err := t.Store.Resolve(ctx, templateStoreKey(id), string(b)); err != nil {
+		return "", fmt.Errorf("store launch template: %w", err)
+	}
+	return id, nil
+}
+
+// errTemplateGone is a session naming a launch template the store no longer has.
+var errTemplateGone = errors.New("the launch's template is no longer stored")
+
+// rules returns the rules of typ for this session: the global template's,
+// with the launch's over them, property by property.
+func (t *Templates) rules(c echo.Context, typ string) (presets.Rules, error) {
+	if t == nil {
+		return presets.Rules{}, nil
+	}
+	global := t.Global.Rules(typ)
+	id := sessionOf(c).Get(embedTemplateKey)
+	if id == "" {
+		return global, nil
+	}
+	raw, err := t.Store.Result(c.Request().Context(), templateStoreKey(id))
+	if err != nil {
+		return presets.Rules{}, err
+	}
+	if raw == "" {
+		// Never fall back to fewer rules than the partner asked for.
+		return presets.Rules{}, echo.NewHTTPError(http.StatusGone).SetInternal(errTemplateGone)
+	}
+	launch, err := presets.Parse([]byte(raw))
+	if err != nil {
+		return presets.Rules{}, fmt.Errorf("read launch template: %w", err)
+	}
+	return presets.Merge(global, launch.Rules(typ)), nil
+}
+
+// lockedNote is the note of a locked field, in the page's language.
+func (u *UI) lockedNote(c echo.Context) string {
+	if u.PartnerName != "" {
+		return tr(c).T("presets.lockedBy", "Name", u.PartnerName)
+	}
+	return tr(c).T("presets.locked")
+}
+
+// templatedForm builds a form step of typ with rules applied: hidden
+// properties left out, locked ones read-only with the partner's note.
+func (h *Sources) templatedForm(c echo.Context, r presets.Rules, typ string, step connect.Step, values map[string]any, opts forms.BuildOptions) *forms.Form {
+	f := h.Forms.In(tr(c)).Build(typ, r.Step(step), values, r.BuildOptions(opts))
+	r.Mark(f, h.lockedNote(c))
+	return f
+}
+
+// enforce applies the rules to a decoded submission; a value sent for a
+// locked or hidden property is put on the form as an error (see refused).
+func (h *Sources) enforce(c echo.Context, r presets.Rules, typ string, step connect.Step, edit bool, values map[string][]string, f *forms.Form, props map[string]any) bool {
+	err := r.Enforce(typ, step, edit, values, props)
+	if err == nil {
+		return true
+	}
+	var pe *presets.Error
+	name := ""
+	if errors.As(err, &pe) {
+		name = pe.Property
+	}
+	h.Log.Warn("submission refused: a value for a property the partner's template sets", "id", RequestID(c.Request().Context()), "type", typ, "property", name)
+	f.AddError("submit", tr(c).T("presets.refused"))
+	return false
+}
+
+// enforceTemplate applies the partner template of src's type to a repair
+// (or any save of src's form step) decoded into props; false when it was
+// refused (the error is on f).
+func (h *Sources) enforceTemplate(c echo.Context, src *connect.Source, values map[string][]string, f *forms.Form, props map[string]any) (bool, error) {
+	rules, err := h.Templates.rules(c, src.Type)
+	if err != nil {
+		return false, err
+	}
+	step, _ := src.ReportCard.Step(connect.StepForm)
+	return h.enforce(c, rules, src.Type, step, true, values, f, props), nil
+}
