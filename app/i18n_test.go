@@ -49,8 +49,8 @@ func skipPseudo(n *html.Node) bool {
 		switch {
 		case a.Key == "lang" && a.Val != i18n.Pseudo: // the switcher names languages in their own words
 			return true
-		case a.Key == "class" && strings.Contains(" "+a.Val+" ", " type-list "):
-			return true
+		case a.Key == "class" && n.Data == "span" && (strings.Contains(" "+a.Val+" ", " type-tile__badge ") || a.Val == "name"):
+			return true // a catalog tile's product name and its monogram: brand names
 		case a.Key == "class" && strings.Contains(" "+a.Val+" ", " code "):
 			return true
 		}

@@ -222,6 +222,9 @@ type request struct {
 	body        []byte
 	contentType string
 	secrets     []string // values redacted from error messages
+	// once: never retried, even when idempotent (rate-limited endpoints,
+	// where every attempt spends the caller's request budget).
+	once bool
 }
 
 // jsonRequest builds a request whose body is v encoded as JSON.
@@ -336,7 +339,7 @@ func (c *Client) send(ctx context.Context, r request) ([]byte, error) {
 		return nil, fmt.Errorf("connect: build URL for %q: %w", r.path, err)
 	}
 	attempts := 1
-	if idempotent(r.method) {
+	if idempotent(r.method) && !r.once {
 		attempts = c.retryAttempts
 	}
 	for attempt := 1; ; attempt++ {

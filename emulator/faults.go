@@ -27,6 +27,10 @@ type Faults struct {
 	// CheckDelay, when set, replaces Config.CheckDelay for checks started from
 	// now on (0 = finished on the next read).
 	CheckDelay *time.Duration
+	// FailExtractions, when non-empty, makes every extraction started from
+	// now on (a source's first one, a sync job's) fail in its tap phase with
+	// this message as tap_description.
+	FailExtractions string
 	// ProviderOmitRefreshToken makes the fake OAuth provider's token endpoint
 	// answer without a refresh_token. The provider knows no Stitch account, so
 	// both provider faults are global only.
@@ -59,6 +63,7 @@ type faultsWire struct {
 	Rules                    []FaultRule `json:"rules"`
 	FailChecks               string      `json:"fail_checks"`
 	CheckDelay               string      `json:"check_delay,omitempty"`
+	FailExtractions          string      `json:"fail_extractions,omitempty"`
 	ProviderOmitRefreshToken bool        `json:"provider_omit_refresh_token"`
 	ProviderTokenError       bool        `json:"provider_token_error"`
 }
@@ -69,7 +74,7 @@ func (f Faults) MarshalJSON() ([]byte, error) {
 	if rules == nil {
 		rules = []FaultRule{}
 	}
-	w := faultsWire{Latency: f.Latency.String(), Rules: rules, FailChecks: f.FailChecks,
+	w := faultsWire{Latency: f.Latency.String(), Rules: rules, FailChecks: f.FailChecks, FailExtractions: f.FailExtractions,
 		ProviderOmitRefreshToken: f.ProviderOmitRefreshToken, ProviderTokenError: f.ProviderTokenError}
 	if f.CheckDelay != nil {
 		w.CheckDelay = f.CheckDelay.String()
@@ -104,7 +109,7 @@ func (f *Faults) UnmarshalJSON(b []byte) error {
 			return err
 		}
 	}
-	*f = Faults{Latency: lat, Rules: w.Rules, FailChecks: w.FailChecks, CheckDelay: delay,
+	*f = Faults{Latency: lat, Rules: w.Rules, FailChecks: w.FailChecks, CheckDelay: delay, FailExtractions: w.FailExtractions,
 		ProviderOmitRefreshToken: w.ProviderOmitRefreshToken, ProviderTokenError: w.ProviderTokenError}
 	return nil
 }

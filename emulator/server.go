@@ -76,6 +76,9 @@ type Server struct {
 	faultsMu   sync.Mutex // guards faults and acctFaults
 	faults     Faults
 	acctFaults map[string]Faults // by lower-cased account email (faults.go)
+
+	jobsMu sync.Mutex           // guards jobs
+	jobs   map[int64]*jobsCalls // jobs endpoint requests by client id (extractions.go)
 }
 
 // New builds a Server. It fails when the partner credentials are missing or
@@ -171,7 +174,9 @@ func (s *Server) routes() *http.ServeMux {
 	m.HandleFunc("DELETE /_emulator/faults", s.admin(s.deleteFaults))
 	m.HandleFunc("POST /_emulator/accounts", s.admin(s.adminAccount))
 	m.HandleFunc("POST /_emulator/revoke", s.admin(s.adminRevoke))
-	m.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNotFound) })
+	// Everything else: GET /v4/{stitch_client_id}/extractions (§14; a
+	// pattern that would clash with /v4/sources/{id}), else 404.
+	m.HandleFunc("/", s.notFoundOrJobs)
 	return m
 }
 
@@ -180,6 +185,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 	r.Body = http.MaxBytesReader(rec, r.Body, maxBody)
+	s.countJobs(r) // the jobs rate limit counts every request, faults included
 	if !s.injectFault(rec, r) {
 		s.mux.ServeHTTP(rec, r)
 	}
@@ -220,8 +226,7 @@ func (s *Server) auth(h accountHandler) http.HandlerFunc {
 		acct, ok := s.st.tokens[tok]
 		s.mu.Unlock()
 		if tok == "" || !ok {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="stitch"`)
-			w.WriteHeader(http.StatusUnauthorized)
+			unauthorized(w)
 			return
 		}
 		h(w, r, acct)

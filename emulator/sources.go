@@ -77,9 +77,8 @@ func (s *Server) refresh(src *source) {
 			s.discover(src)
 		}
 	}
-	if src.job != nil && !now.Before(src.job.until) {
-		src.job = nil
-	}
+	s.settleExtractions(src, now) // a finished job becomes the last extraction
+	s.maybeStartExtraction(src)
 }
 
 func (s *Server) sourceState(src *source) cardState {
@@ -414,6 +413,7 @@ func (s *Server) updateSource(w http.ResponseWriter, r *http.Request, acct int64
 	if len(in) > 0 {
 		s.maybeStartCheck(src)
 	}
+	s.maybeStartExtraction(src) // an unpause may let the first one run
 	writeJSON(w, http.StatusOK, s.sourceView(src))
 	arm(src.check)
 }

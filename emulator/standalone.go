@@ -84,6 +84,7 @@ func parseFlags(args []string) (Config, Faults, string, error) {
 	fs.StringVar(&cfg.ProviderClientSecret, "provider-client-secret", DefaultProviderClientSecret, "client secret of the fake OAuth provider")
 	fs.DurationVar(&faults.Latency, "latency", 0, "latency added to every answer")
 	fs.StringVar(&faults.FailChecks, "fail-checks", "", "make every connection check fail with this message")
+	fs.StringVar(&faults.FailExtractions, "fail-extractions", "", "make every extraction fail (tap phase) with this message")
 	fs.BoolVar(&faults.ProviderOmitRefreshToken, "provider-omit-refresh-token", false, "fake provider answers without refresh_token")
 	fs.BoolVar(&faults.ProviderTokenError, "provider-token-error", false, "fake provider token endpoint answers 500")
 	fs.Func("fault", `forced answer "METHOD PATH STATUS [RETRY_AFTER]" or "METHOD PATH hang" (repeatable; METHOD * = any)`, func(v string) error {

@@ -70,11 +70,20 @@ type source struct {
 	byID              map[int64]*stream
 	streamsFor        string // database name the streams were discovered for
 	job               *job
+	// extracted is set once the first extraction started (extractions.go);
+	// extracting is that one while it runs; lastExtraction is the latest
+	// completed one (the first, or a sync job's).
+	extracted      bool
+	extracting     *extraction
+	lastExtraction *extraction
 }
 
+// job is a replication job (POST …/sync); its outcome is decided when it
+// starts and recorded as an extraction when it ends.
 type job struct {
-	name  string
-	until time.Time
+	name         string
+	start, until time.Time
+	failure      string
 }
 
 type destination struct {

@@ -489,6 +489,7 @@ func (s *Server) updateMetadata(w http.ResponseWriter, r *http.Request, acct int
 		next.fieldsSent = false
 		*orig = *next
 	}
+	s.maybeStartExtraction(src) // a first selection completes the set-up
 	writeJSON(w, http.StatusOK, map[string]int{"status": 200})
 }
 

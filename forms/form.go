@@ -820,6 +820,10 @@ func (u *idSet) free(id string) bool {
 	return true
 }
 
+// Display is a value as the text of a form input: a saved property, a
+// partner's default (package presets).
+func Display(v any) string { return display(v) }
+
 // display turns a saved value into the text of an input.
 func display(v any) string {
 	switch v := v.(type) {

@@ -68,7 +68,7 @@ func (h *Destinations) Show(c echo.Context) error {
 	l := tr(c)
 	m := views.DestinationPage{Base: h.base(c, l.T("layout.navDestination"), "destination"), Query: strings.TrimSpace(c.QueryParam("q"))}
 	if d != nil {
-		m.Has, m.ID, m.Name, m.TypeName = true, d.ID.String(), d.Name, h.typeName(d.Type)
+		m.Has, m.ID, m.Name, m.TypeName = true, d.ID.String(), d.Name, h.typeName(tr(c), d.Type)
 		m.Title = l.T("destination.yours")
 		in := status.Input{Kind: status.Destination, Step: d.ReportCard.CurrentStepType, Deleted: d.DeletedAt != nil}
 		chk, err := h.API.DestinationLastConnectionCheck(ctx, acct.Token, d.ID)
@@ -171,10 +171,10 @@ func (h *Destinations) New(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := destForm{action: "/destination/new/" + url.PathEscape(rc.Type), heading: tr(c).T("destination.setupHeading", "Name", h.typeName(rc.Type)), token: randomToken(18)}
+	p := destForm{action: "/destination/new/" + url.PathEscape(rc.Type), heading: tr(c).T("destination.setupHeading", "Name", h.typeName(tr(c), rc.Type)), token: randomToken(18)}
 	h.record(c.Request().Context(), journey.Event{Kind: journey.Destination, Step: journey.FormShown, AccountID: acct.ID, Type: rc.Type})
 	if d != nil {
-		p.replace = h.typeName(d.Type)
+		p.replace = h.typeName(tr(c), d.Type)
 	}
 	return h.renderForm(c, http.StatusOK, f, p)
 }
@@ -207,9 +207,9 @@ func (h *Destinations) Create(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := destForm{action: "/destination/new/" + url.PathEscape(rc.Type), heading: tr(c).T("destination.setupHeading", "Name", h.typeName(rc.Type)), token: token}
+	p := destForm{action: "/destination/new/" + url.PathEscape(rc.Type), heading: tr(c).T("destination.setupHeading", "Name", h.typeName(tr(c), rc.Type)), token: token}
 	if d != nil {
-		p.replace = h.typeName(d.Type)
+		p.replace = h.typeName(tr(c), d.Type)
 	}
 	values, err := formValues(c)
 	if err != nil {
@@ -251,7 +251,7 @@ func (h *Destinations) Create(c echo.Context) error {
 			return err
 		}
 	}
-	created, err := h.API.CreateDestination(ctx, acct.Token, connect.CreateDestinationRequest{Type: rc.Type, Name: h.typeName(rc.Type), Properties: props})
+	created, err := h.API.CreateDestination(ctx, acct.Token, connect.CreateDestinationRequest{Type: rc.Type, Name: h.Words.TypeName(rc.Type), Properties: props}) // Stitch's name for it: the same in every language
 	if err != nil {
 		release()
 		p.replace, p.replaceErr = "", "" // the old destination is gone
@@ -266,7 +266,7 @@ func (h *Destinations) Create(c echo.Context) error {
 	}
 	emit(c, "onramp:destination_created", map[string]any{"destination_id": created.ID.String(), "type": created.Type})
 	h.record(ctx, journey.Event{Kind: journey.Destination, Step: journey.Created, AccountID: acct.ID, Type: created.Type, DestinationID: created.ID.String()})
-	sessionOf(c).SetFlash(FlashSuccess, tr(c).T("destination.created", "Name", h.typeName(created.Type)))
+	sessionOf(c).SetFlash(FlashSuccess, tr(c).T("destination.created", "Name", h.typeName(tr(c), created.Type)))
 	return redirect(c, "/destination")
 }
 
@@ -280,7 +280,7 @@ func (h *Destinations) Edit(c echo.Context) error {
 }
 
 func (h *Destinations) editPage(c echo.Context, d *connect.Destination) destForm {
-	return destForm{action: "/destination/edit", heading: tr(c).T("destination.editHeading", "Name", h.typeName(d.Type)), basedOn: forms.Version(d.Name, d.Properties)}
+	return destForm{action: "/destination/edit", heading: tr(c).T("destination.editHeading", "Name", h.typeName(tr(c), d.Type)), basedOn: forms.Version(d.Name, d.Properties)}
 }
 
 // editForm builds the edit form of the account's destination; without one it

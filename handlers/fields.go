@@ -112,7 +112,7 @@ func (h *Fields) listPage(c echo.Context, src *connect.Source, acct Account, str
 		Base:     h.stepBase(c, tr(c).T("steps.fields"), id, connect.StepFieldSelection),
 		Steps:    stepItems(src.ReportCard, connect.StepFieldSelection),
 		SourceID: id,
-		Name:     h.sourceName(src),
+		Name:     h.sourceName(tr(c), src),
 		List: selection.NewList(selection.ListInput{
 			Streams: streams, Draft: d, Query: q, Schemas: schemas, Problems: problems, Prompts: prompts, Words: tr(c),
 		}),
@@ -122,6 +122,8 @@ func (h *Fields) listPage(c echo.Context, src *connect.Source, acct Account, str
 	}
 	if src.ReportCard.CurrentStepType == connect.StepFullyConfigured {
 		m.DoneURL = "/sources/" + id + "/done"
+	} else if !inHandoff(c) {
+		m.HandoffURL = "/sources/" + id + "/handoff?step=" + connect.StepFieldSelection
 	}
 	return m
 }

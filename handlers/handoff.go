@@ -56,8 +56,10 @@ type handoffRecord struct {
 	SourceID    string `json:"s"`
 	Step        string `json:"p"`
 	Expires     int64  `json:"e"`
-	// Template names the launch template of the session that made the
-	// link: the colleague is held to the same locked and hidden values.
+	// Template is the launch template of the session that made the link
+	// (its JSON): the colleague is held to the same locked and hidden
+	// values. It travels in the record, which lives as long as the link,
+	// and is stored anew for the colleague's session.
 	Template string `json:"tpl,omitempty"`
 }
 
@@ -72,8 +74,10 @@ type handoffScope struct {
 // Handoff creates, opens and revokes hand-off links.
 type Handoff struct {
 	*UI
-	API   LaunchAPI
-	Store LaunchStore
+	// Templates find the launch template a link carries to the colleague.
+	Templates *Templates
+	API       LaunchAPI
+	Store     LaunchStore
 	// Revoked keeps revocation markers (Claims: Resolve/Result).
 	Revoked Claims
 	// TTL is how long a link works.
@@ -116,8 +120,11 @@ func (h *Handoff) mint(c echo.Context, acct Account, sourceID, step string) (tok
 	token = randomToken(32)
 	id = handoffID(token)
 	exp = h.now().Add(h.TTL).UTC().Truncate(time.Second)
-	b, _ := json.Marshal(handoffRecord{AccessToken: acct.Token, AccountID: acct.ID, SourceID: sourceID, Step: step, Expires: exp.Unix(),
-		Template: sessionOf(c).Get(embedTemplateKey)})
+	tpl, err := h.Templates.raw(c)
+	if err != nil {
+		return "", "", time.Time{}, err
+	}
+	b, _ := json.Marshal(handoffRecord{AccessToken: acct.Token, AccountID: acct.ID, SourceID: sourceID, Step: step, Expires: exp.Unix(), Template: tpl})
 	if err := h.Store.Put(c.Request().Context(), recordKey(id), b, exp); err != nil {
 		return "", "", time.Time{}, fmt.Errorf("store hand-off link: %w", err)
 	}
@@ -192,7 +199,7 @@ func setLinkList(c echo.Context, sourceID string, raw []string) {
 func (h *Handoff) page(c echo.Context, src *connect.Source, step string) views.HandoffPage {
 	name := src.DisplayName
 	if name == "" {
-		name = h.typeName(src.Type)
+		name = h.typeName(tr(c), src.Type)
 	}
 	back := StepURL(src.ID.String(), src.ReportCard.CurrentStepType)
 	if step == "repair" {
@@ -322,7 +329,13 @@ func (h *Handoff) Redeem(c echo.Context) error {
 	s.SetAccount(Account{Token: rec.AccessToken, ID: rec.AccountID})
 	s.Set(embedLaunchKey, "1") // a widget: no navigation, no account actions
 	s.Set(handoffSessKey, string(scope))
-	s.Set(embedTemplateKey, rec.Template) // "" for none: the global template only
+	if rec.Template != "" {
+		id, err := h.Templates.saveRaw(ctx, rec.Template)
+		if err != nil {
+			return err
+		}
+		s.Set(embedTemplateKey, id)
+	}
 	h.Log.Info("hand-off link opened", "id", RequestID(ctx), "source", rec.SourceID, "step", rec.Step)
 	return redirect(c, handoffStart(rec.SourceID, rec.Step))
 }

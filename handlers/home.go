@@ -44,7 +44,7 @@ func (h *Home) Show(c echo.Context) error {
 			continue
 		}
 		m.HasDestination = true
-		m.DestinationName = h.typeName(d.Type)
+		m.DestinationName = h.typeName(tr(c), d.Type)
 		m.DestinationOK = d.ReportCard.CurrentStepType == connect.StepFullyConfigured
 	}
 	srcs, err := h.API.ListSources(ctx, acct.Token)
@@ -71,7 +71,7 @@ func (u *UI) sourceRow(l *i18n.Localizer, s connect.Source, chk *connect.Connect
 	r := views.SourceRow{
 		ID:       s.ID.String(),
 		Name:     s.DisplayName,
-		TypeName: u.typeName(s.Type),
+		TypeName: u.typeName(l, s.Type),
 		URL:      "/sources/" + s.ID.String(),
 	}
 	if r.Name == "" {

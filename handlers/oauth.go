@@ -35,7 +35,7 @@ func (h *SourceOAuth) page(c echo.Context, src *connect.Source, message string) 
 		Base:      h.stepBase(c, tr(c).T("oauth.heading", "Name", h.Forms.TypeName(src.Type)), src.ID.String(), connect.StepOAuth),
 		Steps:     stepItems(src.ReportCard, connect.StepOAuth),
 		SourceID:  src.ID.String(),
-		Name:      h.sourceName(src),
+		Name:      h.sourceName(tr(c), src),
 		TypeName:  h.Forms.TypeName(src.Type),
 		AppURL:    h.AppURL,
 		AppOrigin: OriginOf(h.AppURL),

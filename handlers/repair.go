@@ -116,7 +116,7 @@ func (u *UI) sourceHealth(l *i18n.Localizer, src *connect.Source, chk *connect.C
 	h.RepairURL = "/sources/" + src.ID.String() + "/repair"
 	switch d.Action {
 	case repair.Reauthorize:
-		h.RepairLabel = l.T("repair.signInAgain", "Name", u.typeName(src.Type))
+		h.RepairLabel = l.T("repair.signInAgain", "Name", u.typeName(l, src.Type))
 	case repair.ReEnter:
 		h.Fields = u.fieldLabels(l, src, d.Fields)
 		// A language that writes labels in lower case inside a sentence
@@ -205,12 +205,12 @@ func (h *Repair) lastCheck(c echo.Context, acct Account, src *connect.Source) (*
 // page builds the repair page of src.
 func (h *Repair) page(c echo.Context, src *connect.Source, chk *connect.ConnectionCheck) (views.RepairPage, repair.Diagnosis) {
 	id := src.ID.String()
-	name := h.sourceName(src)
+	name := h.sourceName(tr(c), src)
 	m := views.RepairPage{
 		Base:        h.stepBase(c, tr(c).T("repair.heading", "Name", name), id, "repair"),
 		SourceID:    id,
 		Name:        name,
-		TypeName:    h.typeName(src.Type),
+		TypeName:    h.typeName(tr(c), src.Type),
 		Health:      h.sourceHealth(tr(c), src, chk),
 		FullFormURL: "/sources/" + id + "/form",
 		DoneURL:     "/sources/" + id,
@@ -247,7 +247,7 @@ func (h *Repair) repairForm(c echo.Context, src *connect.Source, names []string)
 func (h *Repair) oauthBox(c echo.Context, src *connect.Source) *views.OAuthPage {
 	id := src.ID.String()
 	o := &views.OAuthPage{
-		Base: h.base(c, "", "sources"), SourceID: id, Name: h.sourceName(src), TypeName: h.typeName(src.Type),
+		Base: h.base(c, "", "sources"), SourceID: id, Name: h.sourceName(tr(c), src), TypeName: h.typeName(tr(c), src.Type),
 		AppURL: h.AppURL, AppOrigin: OriginOf(h.AppURL),
 	}
 	if h.WhiteLabel != nil {
@@ -388,12 +388,12 @@ func (h *Repair) Result(c echo.Context) error {
 	emit(c, "onramp:source_repaired", map[string]any{"source_id": id, "type": src.Type, "method": mark.Method})
 	h.record(c.Request().Context(), journey.Event{Kind: journey.Source, Step: journey.Repaired, AccountID: acct.ID, Type: src.Type, SourceID: id, Occurrence: chk.Name})
 	h.Log.Info("source repaired", "id", RequestID(c.Request().Context()), "source", id, "method", mark.Method)
-	sessionOf(c).SetFlash(FlashSuccess, tr(c).T("repair.repaired", "Name", h.sourceName(src)))
+	sessionOf(c).SetFlash(FlashSuccess, tr(c).T("repair.repaired", "Name", h.sourceName(tr(c), src)))
 	return redirect(c, StepURL(id, src.ReportCard.CurrentStepType))
 }
 
 func (h *Repair) wait(c echo.Context, src *connect.Source) error {
-	m := views.RepairResultPage{Base: h.stepBase(c, tr(c).T("repair.resultHeading", "Name", h.sourceName(src)), src.ID.String(), "repair"), SourceID: src.ID.String(), Name: h.sourceName(src)}
+	m := views.RepairResultPage{Base: h.stepBase(c, tr(c).T("repair.resultHeading", "Name", h.sourceName(tr(c), src)), src.ID.String(), "repair"), SourceID: src.ID.String(), Name: h.sourceName(tr(c), src)}
 	return render(c, http.StatusOK, views.RepairResult(m))
 }
 

@@ -28,7 +28,7 @@ func TestHealthOfASourcePausedByStitch(t *testing.T) {
 	if h.LastCheck != "Last connection check on 30 November 2026 at 07:15 UTC: passed" {
 		t.Errorf("last check: got %q", h.LastCheck)
 	}
-	if h.RepairURL != "/sources/7/repair" || h.RepairLabel != "Sign in to "+u.typeName("platform.hubspot")+" again" {
+	if h.RepairURL != "/sources/7/repair" || h.RepairLabel != "Sign in to "+u.Words.TypeName("platform.hubspot")+" again" {
 		t.Errorf("repair: got %q %q, want a new sign-in", h.RepairURL, h.RepairLabel)
 	}
 	src.SystemPausedAt = nil

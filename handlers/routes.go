@@ -32,6 +32,7 @@ type API interface {
 	SourcesAPI
 	DestinationsAPI
 	SessionsAPI
+	ExtractionsAPI
 }
 
 var _ API = (*connect.Client)(nil)
@@ -148,7 +149,8 @@ func NewRouter(o Options) *echo.Echo {
 		o.Guides, _ = guide.New(o.Locales, nil) // built-in words only: nothing to refuse
 	}
 	guides := NewGuidePanels(o.Guides)
-	handoff := &Handoff{UI: ui, API: o.API, Store: o.Launches, Revoked: o.Claims, TTL: o.HandoffTTL, BaseURL: o.BaseURL, APIKeys: o.APIKeys, Now: o.Now}
+	templates := &Templates{Global: o.Templates, Store: o.Claims} // launch templates kept by id: see Templates
+	handoff := &Handoff{UI: ui, API: o.API, Store: o.Launches, Revoked: o.Claims, TTL: o.HandoffTTL, BaseURL: o.BaseURL, APIKeys: o.APIKeys, Now: o.Now, Templates: templates}
 
 	limit, err := bytesOf(o.BodyLimit)
 	if err != nil {
@@ -182,7 +184,6 @@ func NewRouter(o Options) *echo.Echo {
 		UI: ui, API: o.API, AppURL: o.StitchAppURL, PartnerID: o.PartnerID,
 		CallbackURL: o.BaseURL + "/oauth/stitch/callback", States: o.OneTime,
 	}
-	templates := &Templates{Global: o.Templates, Store: o.Claims} // launch templates kept by id: see Templates
 	launch := &Launch{
 		UI: ui, Store: o.Launches, API: o.API, APIKeys: o.APIKeys,
 		TTL: o.LaunchTTL, BaseURL: o.BaseURL, ReturnURLs: o.ReturnURLs, Now: o.Now,
@@ -192,7 +193,8 @@ func NewRouter(o Options) *echo.Echo {
 		o.Sealer = seal.Random(seal.Options{}) // typed secrets then survive re-renders on this replica only
 	}
 	keep := &Keep{UI: ui, Forms: o.Forms, Seal: o.Sealer} // every form POST keeps what was typed on failures
-	sources := &Sources{UI: ui, API: o.API, Types: o.TypeCache, Forms: o.Forms, Claims: o.Claims, Seal: o.Sealer, DebugFields: o.DebugFields, Templates: templates, Guides: guides}
+	sources := &Sources{UI: ui, API: o.API, Types: o.TypeCache, Forms: o.Forms, Claims: o.Claims, Seal: o.Sealer, DebugFields: o.DebugFields, Templates: templates, Guides: guides,
+		Syncs: NewLastSyncs(o.API, o.Log, o.Now)} // one cache of extractions for every page (rate limited)
 	oauth := &SourceOAuth{Sources: sources, Sessions: o.API, AppURL: o.StitchAppURL, WhiteLabel: o.OAuthApps.Has}
 	whiteLabel := &WhiteLabelOAuth{
 		Sources: sources, Apps: o.OAuthApps, CallbackURL: o.BaseURL + "/oauth/source/callback",

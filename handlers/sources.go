@@ -58,6 +58,8 @@ type Sources struct {
 	Templates *Templates
 	// Guides render the setup guide beside a form (nil: none).
 	Guides *GuidePanels
+	// Syncs tells each source's last sync (nil: never shown).
+	Syncs *LastSyncs
 }
 
 const formTokenField = "_form_token"
@@ -157,9 +159,14 @@ func (h *Sources) List(c echo.Context) error {
 			live = append(live, s)
 		}
 	}
+	syncs := h.Syncs.start(ctx, acct) // beside the checks
 	checks := lastChecks(ctx, h.API, acct.Token, live)
-	m.Health = map[string]views.SourceHealth{}
+	snap := syncs()
+	m.Health, m.Syncs = map[string]views.SourceHealth{}, map[string]views.SyncState{}
 	for i, s := range live {
+		if v := h.Syncs.view(tr(c), snap, &s); v != nil {
+			m.Syncs[s.ID.String()] = *v
+		}
 		row := h.sourceRow(tr(c), s, checks[i])
 		m.Checking = m.Checking || sourceStatus(&s, checks[i]).Checking
 		health := h.sourceHealth(tr(c), &s, checks[i])
@@ -265,12 +272,12 @@ func (h *Sources) New(c echo.Context) error {
 		// The same page for everyone with this look and language: kept
 		// whole, only the tokens written per request (pagecache.go).
 		return h.pages.render(c, key, sessionOf(c).CSRFToken(), randomToken(18), func(csrf, token string) templ.Component {
-			m := h.createPage(c, http.StatusOK, rc, f, localDisplayName(c, h.typeName(typ)), token)
+			m := h.createPage(c, http.StatusOK, rc, f, localDisplayName(c, h.typeName(tr(c), typ)), token)
 			m.CSRF = csrf
 			return views.SourceForm(m)
 		})
 	}
-	dn := localDisplayName(c, h.typeName(typ))
+	dn := localDisplayName(c, h.typeName(tr(c), typ))
 	return h.renderCreate(c, http.StatusOK, rc, f, dn, randomToken(18))
 }
 
@@ -322,7 +329,7 @@ func (h *Sources) renderCreate(c echo.Context, status int, rc *connect.ReportCar
 
 // createPage is the view model of a create form's page.
 func (h *Sources) createPage(c echo.Context, status int, rc *connect.ReportCard, f *forms.Form, dn *forms.Field, token string) views.SourceFormPage {
-	name := h.typeName(rc.Type)
+	name := h.typeName(tr(c), rc.Type)
 	l := tr(c)
 	m := views.SourceFormPage{
 		Base:        h.stepBase(c, l.T("sourceForm.connectTitle", "Name", name), "", connect.StepForm),
@@ -543,7 +550,7 @@ func (h *Sources) Edit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.renderStep(c, http.StatusOK, src, f, localDisplayName(c, h.sourceName(src)))
+	return h.renderStep(c, http.StatusOK, src, f, localDisplayName(c, h.sourceName(tr(c), src)))
 }
 
 // stepForm builds the edit form of one of a source's steps from the source's
@@ -566,8 +573,8 @@ func (h *Sources) stepForm(c echo.Context, src *connect.Source, stepType string)
 var stepPaths = map[string]string{connect.StepForm: "form", connect.StepOAuth: "oauth", connect.StepProfile: "profile"}
 
 func (h *Sources) renderStep(c echo.Context, status int, src *connect.Source, f *forms.Form, dn *forms.Field, conflicts ...views.Conflict) error {
-	name := h.sourceName(src)
-	typeName := h.typeName(src.Type)
+	name := h.sourceName(tr(c), src)
+	typeName := h.typeName(tr(c), src.Type)
 	l := tr(c)
 	m := views.SourceFormPage{
 		Base:        h.stepBase(c, name, src.ID.String(), f.StepType),
@@ -751,7 +758,7 @@ func (h *Sources) discoverStatus(ctx context.Context, acct Account, src *connect
 	id := src.ID.String()
 	st := views.DiscoverStatus{
 		SourceID:  id,
-		Name:      h.sourceName(src),
+		Name:      h.sourceName(i18n.From(ctx), src),
 		State:     "running",
 		FormURL:   "/sources/" + id + "/form",
 		StatusURL: "/sources/" + id + "/discover/status",
@@ -826,14 +833,15 @@ func (h *Sources) Done(c echo.Context) error {
 		return redirect(c, StepURL(src.ID.String(), src.ReportCard.CurrentStepType))
 	}
 	m := views.DonePage{
-		Base:     h.stepBase(c, tr(c).T("done.heading", "Name", h.sourceName(src)), src.ID.String(), connect.StepFullyConfigured),
+		Base:     h.stepBase(c, tr(c).T("done.heading", "Name", h.sourceName(tr(c), src)), src.ID.String(), connect.StepFullyConfigured),
 		Steps:    stepItems(src.ReportCard, connect.StepFullyConfigured),
 		SourceID: src.ID.String(),
-		Name:     h.sourceName(src),
-		TypeName: h.typeName(src.Type),
+		Name:     h.sourceName(tr(c), src),
+		TypeName: h.typeName(tr(c), src.Type),
 		Paused:   src.PausedAt != nil,
 		Schedule: h.scheduleText(tr(c), src),
 	}
+	syncs := h.Syncs.start(c.Request().Context(), acct) // beside the check
 	var chk *connect.ConnectionCheck
 	if got, err := h.API.SourceLastConnectionCheck(c.Request().Context(), acct.Token, src.ID); err == nil {
 		chk = got
@@ -843,6 +851,7 @@ func (h *Sources) Done(c echo.Context) error {
 	st := sourceStatus(src, chk)
 	m.Status, m.StatusClass, m.Checking = tr(c).T(st.Key), st.Tone, st.Checking
 	m.Health = h.sourceHealth(tr(c), src, chk)
+	m.Sync = h.Syncs.view(tr(c), syncs(), src)
 	if chk != nil && chk.Status == connect.CheckFailed {
 		h.record(c.Request().Context(), journey.CheckFailed(acct.ID, src, chk))
 		m.ProblemDetail = checkDetail(chk)
@@ -913,9 +922,9 @@ func (h *Sources) Sync(c echo.Context) error {
 			return "", "", err
 		}
 		if job.AlreadyRunning {
-			return tr(c).T("sources.syncRunning", "Name", h.sourceName(src)), StepURL(src.ID.String(), src.ReportCard.CurrentStepType), nil
+			return tr(c).T("sources.syncRunning", "Name", h.sourceName(tr(c), src)), StepURL(src.ID.String(), src.ReportCard.CurrentStepType), nil
 		}
-		return tr(c).T("sources.syncStarted", "Name", h.sourceName(src)), StepURL(src.ID.String(), src.ReportCard.CurrentStepType), nil
+		return tr(c).T("sources.syncStarted", "Name", h.sourceName(tr(c), src)), StepURL(src.ID.String(), src.ReportCard.CurrentStepType), nil
 	})
 }
 
@@ -925,7 +934,7 @@ func (h *Sources) Pause(c echo.Context) error {
 		if _, err := h.API.PauseSource(ctx, acct.Token, src.ID, time.Now().UTC().Truncate(time.Second)); err != nil {
 			return "", "", err
 		}
-		return tr(c).T("sources.paused", "Name", h.sourceName(src)), StepURL(src.ID.String(), src.ReportCard.CurrentStepType), nil
+		return tr(c).T("sources.paused", "Name", h.sourceName(tr(c), src)), StepURL(src.ID.String(), src.ReportCard.CurrentStepType), nil
 	})
 }
 
@@ -935,7 +944,7 @@ func (h *Sources) Unpause(c echo.Context) error {
 		if _, err := h.API.UnpauseSource(ctx, acct.Token, src.ID); err != nil {
 			return "", "", err
 		}
-		return tr(c).T("sources.resumed", "Name", h.sourceName(src)), StepURL(src.ID.String(), src.ReportCard.CurrentStepType), nil
+		return tr(c).T("sources.resumed", "Name", h.sourceName(tr(c), src)), StepURL(src.ID.String(), src.ReportCard.CurrentStepType), nil
 	})
 }
 
@@ -945,7 +954,7 @@ func (h *Sources) Delete(c echo.Context) error {
 		if _, err := h.API.DeleteSource(ctx, acct.Token, src.ID); err != nil {
 			return "", "", err
 		}
-		return tr(c).T("sources.deleted", "Name", h.sourceName(src)), "/sources", nil
+		return tr(c).T("sources.deleted", "Name", h.sourceName(tr(c), src)), "/sources", nil
 	})
 }
 

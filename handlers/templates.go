@@ -46,6 +46,31 @@ func (t *Templates) save(ctx context.Context, tpl presets.Template) (string, err
 	return id, nil
 }
 
+// raw is the JSON of this session's launch template, "" when it has none.
+func (t *Templates) raw(c echo.Context) (string, error) {
+	id := sessionOf(c).Get(embedTemplateKey)
+	if t == nil || id == "" {
+		return "", nil
+	}
+	raw, err := t.Store.Result(c.Request().Context(), templateStoreKey(id))
+	if err != nil {
+		return "", fmt.Errorf("read launch template: %w", err)
+	}
+	if raw == "" {
+		return "", echo.NewHTTPError(http.StatusGone).SetInternal(errTemplateGone)
+	}
+	return raw, nil
+}
+
+// saveRaw keeps a template's JSON (from a hand-off record) for a new session.
+func (t *Templates) saveRaw(ctx context.Context, raw string) (string, error) {
+	tpl, err := presets.Parse([]byte(raw))
+	if err != nil {
+		return "", fmt.Errorf("read hand-off template: %w", err)
+	}
+	return t.save(ctx, tpl)
+}
+
 // errTemplateGone is a session naming a launch template the store no longer has.
 var errTemplateGone = errors.New("the launch's template is no longer stored")
 

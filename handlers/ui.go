@@ -48,19 +48,22 @@ type UI struct {
 	pages pageCache  // whole fresh form pages, split around their tokens
 }
 
-// typeName is the display name of a source or destination type.
-func (u *UI) typeName(typ string) string { return u.Words.TypeName(typ) }
+// typeName is the display name of a source or destination type in the
+// page's language (a partner's words for the locale, "(legacy)" worded).
+func (u *UI) typeName(l *i18n.Localizer, typ string) string { return u.Words.In(l).TypeName(typ) }
 
-// optionLabel is the label of one option of a property.
-func (u *UI) optionLabel(name, value string) string { return u.Words.OptionLabel(name, value) }
+// optionLabel is the label of one option of a property, in the page's language.
+func (u *UI) optionLabel(l *i18n.Localizer, name, value string) string {
+	return u.Words.In(l).OptionLabel(name, value)
+}
 
 // sourceName is what a source is called on pages: its display name, else
 // its type's name.
-func (u *UI) sourceName(s *connect.Source) string {
+func (u *UI) sourceName(l *i18n.Localizer, s *connect.Source) string {
 	if s.DisplayName != "" {
 		return s.DisplayName
 	}
-	return u.typeName(s.Type)
+	return u.typeName(l, s.Type)
 }
 
 // base builds the layout model for a page; it takes the flash message and

@@ -379,7 +379,7 @@ func (h *WhiteLabelOAuth) oauthPage(c echo.Context, src *connect.Source, msg str
 	name := h.Forms.TypeName(src.Type)
 	return views.OAuthPage{
 		Base:  h.stepBase(c, tr(c).T("oauth.heading", "Name", name), src.ID.String(), connect.StepOAuth),
-		Steps: stepItems(src.ReportCard, connect.StepOAuth), SourceID: src.ID.String(), Name: h.sourceName(src), TypeName: name,
+		Steps: stepItems(src.ReportCard, connect.StepOAuth), SourceID: src.ID.String(), Name: h.sourceName(tr(c), src), TypeName: name,
 		WhiteLabel: true, AuthorizeURL: "/sources/" + src.ID.String() + "/oauth/authorize", Message: msg,
 	}
 }

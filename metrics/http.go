@@ -117,6 +117,7 @@ var endpoints = func() [][]string {
 		"v4/sources", "v4/sources/{id}", "v4/sources/{id}/sync", "v4/sources/{id}/last-connection-check",
 		"v4/sources/{id}/streams", "v4/sources/{id}/streams/metadata", "v4/sources/{id}/streams/{id}",
 		"v4/destinations", "v4/destinations/{id}", "v4/destinations/{id}/last-connection-check",
+		"v4/{id}/extractions",
 	} {
 		out = append(out, strings.Split(p, "/"))
 	}

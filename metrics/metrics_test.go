@@ -32,6 +32,7 @@ func TestEndpointPatterns(t *testing.T) {
 		"/v4/sources/abc":                         "other",
 		"/v4/sources/1/unknown":                   "other",
 		"/v4/source-types?x=1":                    "/v4/source-types",
+		"/v4/116078/extractions?page=2":           "/v4/{id}/extractions",
 	} {
 		if got := metrics.Endpoint(path); got != want {
 			t.Errorf("Endpoint(%q): got %q, want %q", path, got, want)

@@ -20,7 +20,6 @@ import (
 	"net/url"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/onramp/onramp/connect"
@@ -445,19 +444,4 @@ func sameValue(vs []string, want any) bool {
 }
 
 // Display is a template value as text (as a form input would hold it).
-func Display(v any) string {
-	switch v := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return v
-	case bool:
-		return strconv.FormatBool(v)
-	case json.Number:
-		return v.String()
-	case float64:
-		return strconv.FormatFloat(v, 'f', -1, 64)
-	}
-	b, _ := json.Marshal(v)
-	return string(b)
-}
+func Display(v any) string { return forms.Display(v) }
