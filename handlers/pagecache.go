@@ -2,9 +2,14 @@ package handlers
 
 import (
 	"bytes"
+	"compress/flate"
+	"compress/gzip"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
+	"io"
 	"sync"
 
 	"github.com/a-h/templ"
@@ -38,10 +43,67 @@ var tokenHoles = [...]string{"ZqHoleCsrfTokenQz", "ZqHoleFormTokenQz"}
 
 // splitPage is a page's text around its token holes: parts has one more
 // element than holes; holes[i] is the index of the token written after parts[i].
+// deflated are the parts compressed once, each on its own (raw DEFLATE,
+// ended by a sync flush): a browser that accepts gzip gets them with the
+// tokens between them as stored blocks, so its page costs no compression.
 type splitPage struct {
-	parts [][]byte
-	holes []int
-	size  int
+	parts    [][]byte
+	deflated [][]byte
+	holes    []int
+	size     int
+}
+
+// deflateParts compresses each part independently, at the best level (it
+// happens once per cached page).
+func (p *splitPage) deflateParts() error {
+	p.deflated = make([][]byte, len(p.parts))
+	for i, part := range p.parts {
+		var b bytes.Buffer
+		zw, err := flate.NewWriter(&b, flate.BestCompression)
+		if err != nil {
+			return fmt.Errorf("deflate page part: %w", err)
+		}
+		if _, err := zw.Write(part); err != nil {
+			return fmt.Errorf("deflate page part: %w", err)
+		}
+		// Flush, not Close: the stream goes on with the next block, byte aligned.
+		if err := zw.Flush(); err != nil {
+			return fmt.Errorf("deflate page part: %w", err)
+		}
+		p.deflated[i] = b.Bytes()
+	}
+	return nil
+}
+
+// gzipHeader is a gzip member's header: deflate, no name, no time, unknown OS.
+var gzipHeader = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff}
+
+// writeGzipTo writes the page with its tokens as one gzip member: the
+// deflated parts, each token a stored block, a final empty block, then the
+// CRC-32 and length of the whole text (RFC 1951 §3.2.4, RFC 1952).
+func (p *splitPage) writeGzipTo(buf *bytes.Buffer, tokens []string) {
+	crc, n := uint32(0), 0
+	buf.Write(gzipHeader)
+	for i, part := range p.parts {
+		buf.Write(p.deflated[i])
+		crc = crc32.Update(crc, crc32.IEEETable, part)
+		n += len(part)
+		if i < len(p.holes) {
+			tok := tokens[p.holes[i]]
+			// A stored block: BFINAL 0, BTYPE 00 (the stream is byte aligned
+			// after a sync flush), LEN and its complement, the bytes.
+			buf.WriteByte(0)
+			buf.Write([]byte{byte(len(tok)), byte(len(tok) >> 8), ^byte(len(tok)), ^byte(len(tok) >> 8)})
+			buf.WriteString(tok)
+			crc = crc32.Update(crc, crc32.IEEETable, []byte(tok))
+			n += len(tok)
+		}
+	}
+	buf.Write([]byte{1, 0, 0, 0xff, 0xff}) // the final block: stored, empty
+	var tail [8]byte
+	binary.LittleEndian.PutUint32(tail[:4], crc)
+	binary.LittleEndian.PutUint32(tail[4:], uint32(n))
+	buf.Write(tail[:])
 }
 
 func (p *splitPage) writeTo(buf *bytes.Buffer, tokens []string) {
@@ -126,6 +188,23 @@ func verifyHit(ctx context.Context, cached []byte, page templ.Component) error {
 	return nil
 }
 
+// verifyGzip checks that a page assembled from deflated parts reads back as
+// the page (CRC-32 and length included).
+func verifyGzip(gz, page []byte) error {
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return fmt.Errorf("the cached page's gzip: %w", err)
+	}
+	got, err := io.ReadAll(zr)
+	if err != nil {
+		return fmt.Errorf("the cached page's gzip: %w", err)
+	}
+	if !bytes.Equal(got, page) {
+		return errStalePage
+	}
+	return nil
+}
+
 // render serves the page of key with the request's tokens (CSRF, form
 // token): from the cache, or built by page (called with the tokens to
 // write) and kept when it checks out.
@@ -141,12 +220,23 @@ func (pc *pageCache) render(c echo.Context, key any, csrf, formToken string, pag
 				return fmt.Errorf("page cache key %+v: %w", key, err)
 			}
 		}
-		return writePage(c, 200, buf.Bytes())
+		if wantsGzip(c, buf.Len()) && p.deflated != nil {
+			z := getBuffer()
+			defer putBuffer(z)
+			p.writeGzipTo(z, tokens)
+			if VerifyPageCache {
+				if err := verifyGzip(z.Bytes(), buf.Bytes()); err != nil {
+					return fmt.Errorf("page cache key %+v: %w", key, err)
+				}
+			}
+			return writeBody(c, 200, z.Bytes(), true)
+		}
+		return writeBody(c, 200, buf.Bytes(), false)
 	}
 	if err := page(csrf, formToken).Render(ctx, buf); err != nil {
 		return err
 	}
-	if p, ok := checkedSplit(ctx, buf.Bytes(), tokens, page(tokenHoles[0], tokenHoles[1])); ok {
+	if p, ok := checkedSplit(ctx, buf.Bytes(), tokens, page(tokenHoles[0], tokenHoles[1])); ok && p.deflateParts() == nil {
 		pc.put(key, p)
 	}
 	return writePage(c, 200, buf.Bytes())

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"compress/gzip"
 	"context"
 	"errors"
 	"io"
@@ -103,5 +104,52 @@ func TestPageCacheVerifyCatchesAMissingInput(t *testing.T) {
 	c := echo.New().NewContext(httptest.NewRequest(http.MethodGet, "/", nil), rec)
 	if err := pc.render(c, "key-without-the-language", "c", "f", page); !errors.Is(err, errStalePage) {
 		t.Fatalf("got %v, want errStalePage", err)
+	}
+}
+
+// A browser that accepts gzip gets the cached page as deflated parts with
+// its tokens as stored blocks: one valid gzip member (CRC and length
+// checked by the reader) whose text is exactly the page, whatever the
+// tokens and wherever they stand.
+func TestPageCacheGzipFromDeflatedParts(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("<div class=\"field\">Lorem ipsum dolor sit amet</div>", 200)
+	pages := map[string]func(c, f string) string{
+		"tokens inside":   func(c, f string) string { return long + `<input value="` + c + `">` + long + f + long },
+		"token first":     func(c, f string) string { return c + long + f },
+		"token last":      func(c, f string) string { return long + f + c },
+		"tokens adjacent": func(c, f string) string { return long + c + f + c + long },
+		"no token":        func(c, f string) string { return long },
+	}
+	for name, show := range pages {
+		var pc pageCache
+		renders := 0
+		page := tokenPage(&renders, show)
+		for _, tok := range [][2]string{{"csrf-A", "form-1"}, {"csrf-B-much-longer-token_x", "f"}, {"", ""}} {
+			req := httptest.NewRequest(http.MethodGet, "/", nil)
+			req.Header.Set("Accept-Encoding", "gzip, deflate, br")
+			rec := httptest.NewRecorder()
+			c := echo.New().NewContext(req, rec)
+			if err := pc.render(c, "k", tok[0], tok[1], page); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if rec.Header().Get("Content-Encoding") != "gzip" {
+				t.Fatalf("%s: not compressed", name)
+			}
+			zr, err := gzip.NewReader(rec.Body)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			got, err := io.ReadAll(zr)
+			if err != nil {
+				t.Fatalf("%s %q: reading the gzip: %v", name, tok, err)
+			}
+			if want := show(tok[0], tok[1]); string(got) != want {
+				t.Fatalf("%s %q: the gzip reads back differently", name, tok)
+			}
+		}
+		if renders != 2 {
+			t.Errorf("%s: rendered %d times, want 2 (the cache served the rest)", name, renders)
+		}
 	}
 }

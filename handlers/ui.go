@@ -150,24 +150,39 @@ func render(c echo.Context, status int, t templ.Component) error {
 // writePage sends a rendered page: its headers, compressed for a browser
 // that asks when it is worth it.
 func writePage(c echo.Context, status int, body []byte) error {
+	if wantsGzip(c, len(body)) {
+		z := getBuffer()
+		defer putBuffer(z)
+		if err := gzipInto(z, body); err != nil {
+			return err
+		}
+		return writeBody(c, status, z.Bytes(), true)
+	}
+	return writeBody(c, status, body, false)
+}
+
+// wantsGzip sets the page's headers and says whether its body of n bytes
+// goes compressed (the browser asks, and n is worth it).
+func wantsGzip(c echo.Context, n int) bool {
 	h := c.Response().Header()
 	h[echo.HeaderContentType] = htmlType
 	h["Cache-Control"] = noStore
-	if len(body) >= compressBytes {
-		if len(h["Vary"]) == 0 {
-			h["Vary"] = varyEncoding
-		} else {
-			h.Add("Vary", "Accept-Encoding")
-		}
-		if acceptsGzip(c.Request().Header) {
-			z := getBuffer()
-			defer putBuffer(z)
-			if err := gzipInto(z, body); err != nil {
-				return err
-			}
-			body = z.Bytes()
-			h["Content-Encoding"] = gzipEncoding
-		}
+	if n < compressBytes {
+		return false
+	}
+	if len(h["Vary"]) == 0 {
+		h["Vary"] = varyEncoding
+	} else {
+		h.Add("Vary", "Accept-Encoding")
+	}
+	return acceptsGzip(c.Request().Header)
+}
+
+// writeBody sends a page's body, gzip when it was compressed.
+func writeBody(c echo.Context, status int, body []byte, gzipped bool) error {
+	h := c.Response().Header()
+	if gzipped {
+		h["Content-Encoding"] = gzipEncoding
 	}
 	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
 	c.Response().WriteHeader(status)
