@@ -50,7 +50,7 @@ var demoPage = template.Must(template.New("demo").Parse(`<!DOCTYPE html>
 <iframe id="onramp" title="Connect your data with Onramp" src="{{.LaunchURL}}" data-testid="onramp-frame"{{if .Sandbox}} sandbox="allow-scripts allow-same-origin allow-forms allow-popups allow-top-navigation-by-user-activation"{{end}}></iframe>
 {{end}}
 <h2>Events received from Onramp</h2>
-<ol id="events" data-testid="events" aria-live="polite"></ol>
+<ol id="events" data-testid="events" aria-live="polite" tabindex="0" aria-label="Events from Onramp"></ol>
 </main>
 </body>
 </html>`))

@@ -41,9 +41,23 @@ type repairMark struct {
 	Method string `json:"m"` // fields, reauthorize
 }
 
-func (h *Repair) mark(c echo.Context, src *connect.Source, method string) {
+func (h *Repair) mark(c echo.Context, src *connect.Source, method string) { markRepair(c, src, method) }
+
+// markRepair records in the session that a repair of src started, by method.
+func markRepair(c echo.Context, src *connect.Source, method string) {
 	b, _ := json.Marshal(repairMark{Check: src.CheckJobName, Method: method})
 	sessionOf(c).Set(repairKey(src.ID.String()), string(b))
+}
+
+// repairReauthorize is the repair method that signs in to the provider again.
+const repairReauthorize = "reauthorize"
+
+// reauthorizing reports whether this session is re-authorizing src (a
+// repair's sign-in again): the white-label hand-off then serves a source
+// past its oauth step.
+func reauthorizing(c echo.Context, src *connect.Source) bool {
+	m, ok := markOf(c, src.ID.String())
+	return ok && m.Method == repairReauthorize
 }
 
 func markOf(c echo.Context, id string) (repairMark, bool) {
@@ -252,7 +266,7 @@ func (h *Repair) oauthBox(c echo.Context, src *connect.Source) *views.OAuthPage 
 	}
 	if h.WhiteLabel != nil {
 		if _, _, ok := h.WhiteLabel.config(src.Type); ok {
-			o.WhiteLabel = true
+			o.WhiteLabel, o.Repair = true, true
 			o.AuthorizeURL = "/sources/" + id + "/repair/authorize"
 		}
 	}
@@ -271,7 +285,7 @@ func (h *Repair) Show(c echo.Context) error {
 	}
 	m, d := h.page(c, src, chk)
 	if d.Action == repair.Reauthorize && !m.Checking {
-		h.mark(c, src, "reauthorize") // the status endpoint waits for a check newer than this one
+		h.mark(c, src, repairReauthorize) // the status endpoint waits for a check newer than this one
 	}
 	return render(c, http.StatusOK, views.Repair(m))
 }
@@ -370,7 +384,7 @@ func (h *Repair) Result(c echo.Context) error {
 		return err
 	}
 	if chk == nil || chk.Name == mark.Check || src.CheckJobName == mark.Check {
-		if mark.Method == "reauthorize" {
+		if mark.Method == repairReauthorize {
 			sessionOf(c).SetFlash(FlashWarning, tr(c).T("repair.notReceived"))
 			return redirect(c, "/sources/"+id+"/repair")
 		}
@@ -408,7 +422,7 @@ func (h *Repair) Session(c echo.Context) error {
 		return c.JSON(http.StatusConflict, map[string]string{"code": "no_oauth_step", "message": tr(c).T("repair.noSignIn")})
 	}
 	if _, ok := markOf(c, src.ID.String()); !ok {
-		h.mark(c, src, "reauthorize")
+		h.mark(c, src, repairReauthorize)
 	}
 	return ephemeralSession(c, h.UI, h.Sessions, acct, src)
 }
@@ -444,7 +458,15 @@ func (h *Repair) Authorize(c echo.Context) error {
 	if !ok {
 		return echo.NewHTTPError(http.StatusNotFound)
 	}
-	h.mark(c, src, "reauthorize")
+	h.mark(c, src, repairReauthorize)
+	if c.Request().Header.Get("Sec-Fetch-Dest") == "iframe" {
+		// The provider refuses to be framed: the framed page's new-tab
+		// hand-off, with a ticket, as on the oauth step.
+		if _, err := h.WhiteLabel.newTicket(c, src); err != nil {
+			return err
+		}
+		return redirect(c, "/sources/"+src.ID.String()+"/oauth/handoff")
+	}
 	hs := handshake{State: randomToken(24), SourceID: src.ID.String(), Verifier: oauth2.GenerateVerifier()}
 	b, _ := json.Marshal(hs)
 	sessionOf(c).Set(wlStateKey, string(b))

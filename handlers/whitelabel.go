@@ -180,7 +180,7 @@ func (h *WhiteLabelOAuth) loadWhiteLabel(c echo.Context) (*connect.Source, bool,
 	if err != nil {
 		return nil, false, err
 	}
-	if src.ReportCard.CurrentStepType != connect.StepOAuth {
+	if src.ReportCard.CurrentStepType != connect.StepOAuth && !reauthorizing(c, src) {
 		return src, false, redirect(c, StepURL(src.ID.String(), src.ReportCard.CurrentStepType))
 	}
 	if _, _, ok := h.config(src.Type); !ok {
@@ -234,6 +234,15 @@ func ticketURL(t string) string { return "/oauth/source/ticket?t=" + url.QueryEs
 // Ticket handles POST /sources/:id/oauth/ticket: a fresh ticket for the
 // framed page's popup (JSON {url}), or, from a form, the hand-off page.
 func (h *WhiteLabelOAuth) Ticket(c echo.Context) error {
+	if c.QueryParam("repair") == "1" {
+		// The repair page's sign-in again, from a frame: the same ticket
+		// hand-off, for a source past its oauth step.
+		src, _, err := h.load(c)
+		if err != nil {
+			return err
+		}
+		markRepair(c, src, repairReauthorize)
+	}
 	src, ok, err := h.loadWhiteLabel(c)
 	if !ok || err != nil {
 		return err
@@ -333,6 +342,10 @@ func (h *WhiteLabelOAuth) Apply(c echo.Context) error {
 	}
 	again := func(msg string) error {
 		sessionOf(c).Set(wlTicketKey, "")
+		if reauthorizing(c, src) && src.ReportCard.CurrentStepType != connect.StepOAuth {
+			sessionOf(c).SetFlash(FlashWarning, msg)
+			return redirect(c, "/sources/"+id+"/repair")
+		}
 		m := h.oauthPage(c, src, msg)
 		return render(c, http.StatusOK, views.OAuth(m))
 	}
@@ -369,6 +382,10 @@ func (h *WhiteLabelOAuth) Apply(c echo.Context) error {
 	updated, err := h.applyTokens(ctx, mustAccount(c), src, res.RefreshToken, res.AccessToken)
 	if err != nil {
 		return err
+	}
+	if reauthorizing(c, src) && src.ReportCard.CurrentStepType != connect.StepOAuth {
+		// A repair: its result page waits for the check the new tokens started.
+		return redirect(c, "/sources/"+id+"/repair/result")
 	}
 	sessionOf(c).SetFlash(FlashSuccess, tr(c).T("oauthMsg.signedIn", "Name", name))
 	return redirect(c, StepURL(updated.ID.String(), updated.ReportCard.CurrentStepType))
