@@ -106,12 +106,17 @@ func (p *splitPage) writeGzipTo(buf *bytes.Buffer, tokens []string) {
 	buf.Write(tail[:])
 }
 
-func (p *splitPage) writeTo(buf *bytes.Buffer, tokens []string) {
+// len is the page's length with tokens written in.
+func (p *splitPage) len(tokens []string) int {
 	n := p.size
 	for _, h := range p.holes {
 		n += len(tokens[h])
 	}
-	buf.Grow(n)
+	return n
+}
+
+func (p *splitPage) writeTo(buf *bytes.Buffer, tokens []string) {
+	buf.Grow(p.len(tokens))
 	for i, part := range p.parts {
 		buf.Write(part)
 		if i < len(p.holes) {
@@ -214,13 +219,13 @@ func (pc *pageCache) render(c echo.Context, key any, csrf, formToken string, pag
 	defer putBuffer(buf)
 	ctx := c.Request().Context()
 	if p := pc.get(key); p != nil {
-		p.writeTo(buf, tokens)
 		if VerifyPageCache {
+			p.writeTo(buf, tokens)
 			if err := verifyHit(ctx, buf.Bytes(), page(csrf, formToken)); err != nil {
 				return fmt.Errorf("page cache key %+v: %w", key, err)
 			}
 		}
-		if wantsGzip(c, buf.Len()) && p.deflated != nil {
+		if wantsGzip(c, p.len(tokens)) && p.deflated != nil {
 			z := getBuffer()
 			defer putBuffer(z)
 			p.writeGzipTo(z, tokens)
@@ -230,6 +235,9 @@ func (pc *pageCache) render(c echo.Context, key any, csrf, formToken string, pag
 				}
 			}
 			return writeBody(c, 200, z.Bytes(), true)
+		}
+		if buf.Len() == 0 {
+			p.writeTo(buf, tokens)
 		}
 		return writeBody(c, 200, buf.Bytes(), false)
 	}
