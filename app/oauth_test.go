@@ -436,22 +436,7 @@ func TestWhiteLabelTicketDeniedAndReplay(t *testing.T) {
 	ts := mustStart(t, nil)
 	csrf := ts.signUp(t, "ticket-deny@example.com")
 	id := gaAtOAuth(t, ts, csrf)
-	newTicket := func() string {
-		t.Helper()
-		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/sources/"+id+"/oauth/ticket", nil)
-		req.Header.Set("X-CSRF-Token", csrf)
-		req.Header.Set("Accept", "application/json")
-		r, err := ts.Client.Do(req)
-		if err != nil || r.StatusCode != http.StatusOK {
-			t.Fatalf("ticket: %v %v", r, err)
-		}
-		defer r.Body.Close()
-		var out struct{ URL string }
-		if err := json.NewDecoder(r.Body).Decode(&out); err != nil || !strings.HasPrefix(out.URL, "/oauth/source/ticket?t=") {
-			t.Fatalf("ticket answer %+v %v", out, err)
-		}
-		return out.URL
-	}
+	newTicket := func() string { return ts.ticket(t, csrf, "/sources/"+id+"/oauth/ticket") }
 	popup := popupClient()
 	resp, _ := ts.getWith(t, popup, newTicket())
 	cb := consentAs(t, popup, resp.Header.Get("Location"), "deny")
@@ -478,6 +463,25 @@ func TestWhiteLabelTicketDeniedAndReplay(t *testing.T) {
 	if r, _ := ts.post(t, "/sources/"+id+"/oauth/ticket/apply", url.Values{"_csrf": {csrf}}); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/sources/"+id+"/oauth" {
 		t.Fatalf("replayed apply: got %d → %q", r.StatusCode, r.Header.Get("Location"))
 	}
+}
+
+// ticket asks for a white-label handshake ticket as the framed page's
+// script does (POST with the CSRF header, JSON) and returns its URL.
+func (ts *testServer) ticket(t *testing.T, csrf, path string) string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+path, nil)
+	req.Header.Set("X-CSRF-Token", csrf)
+	req.Header.Set("Accept", "application/json")
+	r, err := ts.Client.Do(req)
+	if err != nil || r.StatusCode != http.StatusOK {
+		t.Fatalf("ticket: %v %v", r, err)
+	}
+	defer r.Body.Close()
+	var out struct{ URL string }
+	if err := json.NewDecoder(r.Body).Decode(&out); err != nil || !strings.HasPrefix(out.URL, "/oauth/source/ticket?t=") {
+		t.Fatalf("ticket answer %+v %v", out, err)
+	}
+	return out.URL
 }
 
 // mustStartSibling is a second browser (its own cookie jar) on the same server.

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -38,18 +37,9 @@ func TestRepairWhiteLabelFromAFrame(t *testing.T) {
 	}
 
 	// With JavaScript: the frame asks for a ticket, the popup signs in.
-	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/sources/"+id+"/oauth/ticket?repair=1", nil)
-	req.Header.Set("X-CSRF-Token", csrf)
-	req.Header.Set("Accept", "application/json")
-	tr, err := ts.Client.Do(req)
-	if err != nil || tr.StatusCode != http.StatusOK {
-		t.Fatalf("ticket: %v %v", tr, err)
-	}
-	var out struct{ URL string }
-	_ = json.NewDecoder(tr.Body).Decode(&out)
-	tr.Body.Close()
+	ticket := ts.ticket(t, csrf, "/sources/"+id+"/oauth/ticket?repair=1")
 	popup := popupClient()
-	r, _ = ts.getWith(t, popup, out.URL, "Sec-Fetch-Site", "same-origin")
+	r, _ = ts.getWith(t, popup, ticket, "Sec-Fetch-Site", "same-origin")
 	cb := consentAs(t, popup, r.Header.Get("Location"), "approve")
 	if r, b := ts.getWith(t, popup, cb); r.StatusCode != http.StatusOK || !strings.Contains(b, `data-ok="true"`) {
 		t.Fatalf("popup callback: got %d\n%s", r.StatusCode, b)
