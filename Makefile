@@ -40,6 +40,8 @@ vet: lint
 unit: e2e-setup ## unit and integration tests with the race detector (no browser; needs redis-server, which e2e-setup installs)
 	@test -d $(SHARED)/stitch-connect || { echo "$(SHARED)/stitch-connect not found: the tests read the shared API reference beside the checkout"; exit 1; }
 	$(GO) test -race -count=1 $$($(GO) list ./... | grep -v /e2e)
+	@echo "every benchmark once (a benchmark whose page changed fails here, not in make bench)"
+	@out=$$($(GO) test -count=1 -run='^$$' -bench=. -benchtime=1x $$($(GO) list ./... | grep -v /e2e) 2>&1) || { echo "$$out"; exit 1; }
 
 e2e-setup: ## install Chromium, redis-server, the Playwright driver and axe-core when missing (idempotent)
 	./scripts/e2e-setup.sh >/dev/null

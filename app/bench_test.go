@@ -136,5 +136,5 @@ func BenchmarkFieldsPage2000Streams(b *testing.B) {
 	ts := mustStart(b, nil)
 	csrf := ts.signUp(b, "bench-fields@example.com")
 	id, _ := ts.createMySQL(b, csrf, func(v url.Values) { v.Set("database", "many_2000") })
-	benchGet(b, ts, "/sources/"+id+"/fields", http.StatusOK, "0 of 2000 streams selected")
+	benchGet(b, ts, "/sources/"+id+"/fields", http.StatusOK, "0 of 2,000 streams selected") // the count in the locale's number format
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/onramp/onramp/connect"
+	"github.com/onramp/onramp/i18n"
 )
 
 // Benchmarks of stream selection at scale: the emulator's many_N sandbox
@@ -20,7 +21,8 @@ import (
 func benchList(b *testing.B, n int) {
 	ts := mustStart(b, nil)
 	_, id := ts.mySQLAtFields(b, fmt.Sprintf("bench-list-%d@example.com", n), fmt.Sprintf("many_%d", n))
-	benchGet(b, ts, "/sources/"+id+"/fields?page=7", http.StatusOK, fmt.Sprintf("0 of %d streams selected", n))
+	// The count reads in the locale's number format (2,000).
+	benchGet(b, ts, "/sources/"+id+"/fields?page=7", http.StatusOK, "0 of "+i18n.MustNew(i18n.Options{}).Localizer("en").Number(n)+" streams selected")
 }
 
 // BenchmarkStreamList2000 is GET of a page of the stream list of 2,000 tables.
@@ -40,7 +42,7 @@ func BenchmarkStreamListFiltered5000(b *testing.B) {
 	if resp, _ := ts.post(b, "/sources/"+id+"/fields", form); resp.StatusCode != http.StatusNoContent {
 		b.Fatalf("draft: got %d", resp.StatusCode)
 	}
-	benchGet(b, ts, "/sources/"+id+"/fields?q=table_04&only=selected", http.StatusOK, "50 of 5000 streams selected")
+	benchGet(b, ts, "/sources/"+id+"/fields?q=table_04&only=selected", http.StatusOK, "50 of 5,000 streams selected")
 }
 
 // benchPost posts a form through the app's handler and expects a status.
