@@ -41,8 +41,6 @@ type repairMark struct {
 	Method string `json:"m"` // fields, reauthorize
 }
 
-func (h *Repair) mark(c echo.Context, src *connect.Source, method string) { markRepair(c, src, method) }
-
 // markRepair records in the session that a repair of src started, by method.
 func markRepair(c echo.Context, src *connect.Source, method string) {
 	b, _ := json.Marshal(repairMark{Check: src.CheckJobName, Method: method})
@@ -285,7 +283,7 @@ func (h *Repair) Show(c echo.Context) error {
 	}
 	m, d := h.page(c, src, chk)
 	if d.Action == repair.Reauthorize && !m.Checking {
-		h.mark(c, src, repairReauthorize) // the status endpoint waits for a check newer than this one
+		markRepair(c, src, repairReauthorize) // the status endpoint waits for a check newer than this one
 	}
 	return render(c, http.StatusOK, views.Repair(m))
 }
@@ -338,7 +336,7 @@ func (h *Repair) Save(c echo.Context) error {
 		}
 		return err
 	}
-	h.mark(c, src, "fields")
+	markRepair(c, src, "fields")
 	h.Log.Info("source repair saved", "id", RequestID(c.Request().Context()), "source", updated.ID.String(), "fields", len(props))
 	return redirect(c, "/sources/"+src.ID.String()+"/repair/result")
 }
@@ -422,7 +420,7 @@ func (h *Repair) Session(c echo.Context) error {
 		return c.JSON(http.StatusConflict, map[string]string{"code": "no_oauth_step", "message": tr(c).T("repair.noSignIn")})
 	}
 	if _, ok := markOf(c, src.ID.String()); !ok {
-		h.mark(c, src, repairReauthorize)
+		markRepair(c, src, repairReauthorize)
 	}
 	return ephemeralSession(c, h.UI, h.Sessions, acct, src)
 }
@@ -458,7 +456,7 @@ func (h *Repair) Authorize(c echo.Context) error {
 	if !ok {
 		return echo.NewHTTPError(http.StatusNotFound)
 	}
-	h.mark(c, src, repairReauthorize)
+	markRepair(c, src, repairReauthorize)
 	if c.Request().Header.Get("Sec-Fetch-Dest") == "iframe" {
 		// The provider refuses to be framed: the framed page's new-tab
 		// hand-off, with a ticket, as on the oauth step.

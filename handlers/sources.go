@@ -259,7 +259,8 @@ func (h *Sources) New(c echo.Context) error {
 	}
 	var rc *connect.ReportCard
 	var f *forms.Form
-	if r.IsZero() {
+	fresh := r.IsZero()
+	if fresh {
 		rc, f, err = h.freshForm(c, typ) // shared and rendered once: see formcache.go
 	} else {
 		rc, f, err = h.newForm(c, typ, r) // never cached: the cache is per type and language, not per template
@@ -268,7 +269,7 @@ func (h *Sources) New(c echo.Context) error {
 		return err
 	}
 	h.record(c.Request().Context(), journey.Event{Kind: journey.Source, Step: journey.FormShown, AccountID: mustAccount(c).ID, Type: rc.Type})
-	if key, ok := h.freshPageKey(c, rc.Type, f); ok {
+	if key, ok := h.freshPageKey(c, f); fresh && ok {
 		// The same page for everyone with this look and language: kept
 		// whole, only the tokens written per request (pagecache.go).
 		return h.pages.render(c, key, sessionOf(c).CSRFToken(), randomToken(18), func(csrf, token string) templ.Component {
@@ -281,13 +282,13 @@ func (h *Sources) New(c echo.Context) error {
 	return h.renderCreate(c, http.StatusOK, rc, f, dn, randomToken(18))
 }
 
-// freshPageKey is every input of a fresh form's page but its tokens, when
-// the page may come from the page cache: the form is the remembered fresh
-// one (its identity stands for the type's report card, defaults, words and
-// guide) and the session has nothing one-time to show.
-func (h *Sources) freshPageKey(c echo.Context, typ string, f *forms.Form) (freshPage, bool) {
+// freshPageKey is every input of a fresh form's page but its tokens (f is
+// the remembered fresh form: its identity stands for the type's report
+// card, defaults, words and guide), when the page may come from the page
+// cache: the session has nothing one-time to show.
+func (h *Sources) freshPageKey(c echo.Context, f *forms.Form) (freshPage, bool) {
 	s := sessionOf(c)
-	if s.HasFlash() || (len(h.EmbedOrigins) > 0 && s.Get(embedEventsKey) != "") || h.fresh.fields(c.Request().Context(), f, typ, h.showAll(c)) == "" {
+	if s.HasFlash() || (len(h.EmbedOrigins) > 0 && s.Get(embedEventsKey) != "") {
 		return freshPage{}, false
 	}
 	return freshPage{

@@ -81,17 +81,14 @@ func (t *Templates) rules(c echo.Context, typ string) (presets.Rules, error) {
 		return presets.Rules{}, nil
 	}
 	global := t.Global.Rules(typ)
-	id := sessionOf(c).Get(embedTemplateKey)
-	if id == "" {
-		return global, nil
-	}
-	raw, err := t.Store.Result(c.Request().Context(), templateStoreKey(id))
+	// A template the store lost answers 410 (raw): never fall back to
+	// fewer rules than the partner asked for.
+	raw, err := t.raw(c)
 	if err != nil {
 		return presets.Rules{}, err
 	}
 	if raw == "" {
-		// Never fall back to fewer rules than the partner asked for.
-		return presets.Rules{}, echo.NewHTTPError(http.StatusGone).SetInternal(errTemplateGone)
+		return global, nil
 	}
 	launch, err := presets.Parse([]byte(raw))
 	if err != nil {

@@ -336,13 +336,16 @@ func (h *WhiteLabelOAuth) Apply(c echo.Context) error {
 	}
 	id := src.ID.String()
 	name := h.Forms.TypeName(src.Type)
+	// A repair's sign-in again (the source is past its oauth step) goes
+	// back to the repair pages, not to the step.
+	repairing := reauthorizing(c, src) && src.ReportCard.CurrentStepType != connect.StepOAuth
 	p, st, err := h.progress(c, id)
 	if err != nil {
 		return err
 	}
 	again := func(msg string) error {
 		sessionOf(c).Set(wlTicketKey, "")
-		if reauthorizing(c, src) && src.ReportCard.CurrentStepType != connect.StepOAuth {
+		if repairing {
 			sessionOf(c).SetFlash(FlashWarning, msg)
 			return redirect(c, "/sources/"+id+"/repair")
 		}
@@ -383,8 +386,8 @@ func (h *WhiteLabelOAuth) Apply(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if reauthorizing(c, src) && src.ReportCard.CurrentStepType != connect.StepOAuth {
-		// A repair: its result page waits for the check the new tokens started.
+	if repairing {
+		// Its result page waits for the check the new tokens started.
 		return redirect(c, "/sources/"+id+"/repair/result")
 	}
 	sessionOf(c).SetFlash(FlashSuccess, tr(c).T("oauthMsg.signedIn", "Name", name))

@@ -222,7 +222,7 @@ func (r Rules) check(typ string, p connect.Property, chk Checker) error {
 		if p.IsCredential {
 			return fail(ErrInvalidDefault, "") // the verdict may quote the secret
 		}
-		return fail(ErrInvalidDefault, fmt.Sprintf("%s: %s", Display(v), schemaText(p)))
+		return fail(ErrInvalidDefault, fmt.Sprintf("%s: %s", forms.Display(v), schemaText(p)))
 	}
 	return nil
 }
@@ -434,7 +434,7 @@ func hasText(vs []string) bool {
 
 // sameValue reports whether every submitted value shows want.
 func sameValue(vs []string, want any) bool {
-	w := Display(want)
+	w := forms.Display(want)
 	for _, v := range vs {
 		if strings.TrimSpace(v) != "" && strings.TrimSpace(v) != w {
 			return false
@@ -442,6 +442,3 @@ func sameValue(vs []string, want any) bool {
 	}
 	return true
 }
-
-// Display is a template value as text (as a form input would hold it).
-func Display(v any) string { return forms.Display(v) }
