@@ -10,13 +10,25 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/onramp/onramp/app"
 	"github.com/onramp/onramp/emulator"
 )
 
+// gcPercent is the collector's target when GOGC is not set. Onramp's live
+// heap is small (about 16 MB: catalogs, report cards, messages) while a page
+// makes a few kilobytes of garbage, so at Go's default of 100 a busy server
+// collects many times a second. At 400 the heap may grow to about five times
+// the live heap (~80 MB) and the collector takes about a third of the CPU it
+// took (make loadtest: 0.35x to 0.41x of hello world, p99 2.3x to 1.7x).
+const gcPercent = 400
+
 func main() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {

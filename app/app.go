@@ -45,17 +45,36 @@ type App struct {
 	// Webhooks delivers partner webhooks (nil without ONRAMP_WEBHOOK_URL).
 	Webhooks *webhook.Dispatcher
 
-	closers []func() error
+	closers   []func() error
+	flushLogs func() error // Run's log buffer (reqlog.Writer)
 }
 
-// NewLogger builds the slog logger the configuration asks for.
+// FlushLogs writes out the log lines Run holds in its buffer (tests that
+// read the log call it first; warnings and errors are never held).
+func (a *App) FlushLogs() error {
+	if a.flushLogs == nil {
+		return nil
+	}
+	return a.flushLogs()
+}
+
+// NewLogger builds the slog logger the configuration asks for. When w
+// buffers (a reqlog.Writer), warnings and errors flush it.
 func NewLogger(cfg Config, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if cfg.LogFormat == "json" {
-		return slog.New(reqlog.New(slog.NewJSONHandler(w, opts), handlers.RequestID))
+		h = slog.NewJSONHandler(w, opts)
 	}
-	return slog.New(reqlog.New(slog.NewTextHandler(w, opts), handlers.RequestID)) // every line of a request names its id
+	rh := reqlog.New(h, handlers.RequestID) // every line of a request names its id
+	if f, ok := w.(interface{ Flush() error }); ok {
+		rh = rh.WithFlush(f.Flush)
+	}
+	return slog.New(rh)
 }
+
+// logInterval is how long an info line may wait in the log's buffer.
+const logInterval = 100 * time.Millisecond
 
 // New builds the application for a server listening on listenAddr (the real
 // address, so port 0 works); cfg.BaseURL and the emulator URLs are resolved here.
@@ -283,7 +302,9 @@ func Run(ctx context.Context, getenv func(string) string, stderr io.Writer, read
 	if err != nil {
 		return err
 	}
-	log := NewLogger(cfg, stderr)
+	lw := reqlog.NewWriter(stderr, logInterval) // a line per request, written in batches
+	defer lw.Close()
+	log := NewLogger(cfg, lw)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -314,6 +335,7 @@ func Run(ctx context.Context, getenv func(string) string, stderr io.Writer, read
 		}
 		return err
 	}
+	a.flushLogs = lw.Flush
 	if cfg.MetricsAddr != "" {
 		mln, err := net.Listen("tcp", cfg.MetricsAddr)
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -35,8 +36,16 @@ var (
 
 // syncBuffer collects the server's log lines (tests grep them for secrets).
 type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu      sync.Mutex
+	b       bytes.Buffer
+	flushes []func() error // each started app's FlushLogs: String reads every line logged so far
+}
+
+// flushing makes String flush a's buffered log lines first.
+func (s *syncBuffer) flushing(a *app.App) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.flushes = append(s.flushes, a.FlushLogs)
 }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
@@ -46,6 +55,12 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 }
 
 func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	flushes := slices.Clone(s.flushes)
+	s.mu.Unlock()
+	for _, f := range flushes {
+		_ = f() // writes into s: not under s.mu
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
@@ -132,6 +147,7 @@ func startOnramp(ctx context.Context, env map[string]string) (*app.App, func(), 
 		cancel()
 		return nil, nil, fmt.Errorf("onramp did not start within 20s")
 	}
+	logs.flushing(a)
 	u := a.Config.BaseURL
 	deadline := time.Now().Add(10 * time.Second)
 	for {

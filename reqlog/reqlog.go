@@ -20,11 +20,20 @@ type Handler struct {
 	next      slog.Handler
 	requestID func(context.Context) string
 	named     bool // a With("id", …) already carries an id
+	flush     func() error
 }
 
 // New wraps next; requestID reads the id from a context ("" when none).
 func New(next slog.Handler, requestID func(context.Context) string) *Handler {
 	return &Handler{next: next, requestID: requestID}
+}
+
+// WithFlush makes h call flush after each record at slog.LevelWarn or
+// above (a Writer's Flush: warnings and errors are written at once).
+func (h *Handler) WithFlush(flush func() error) *Handler {
+	c := *h
+	c.flush = flush
+	return &c
 }
 
 // Enabled implements slog.Handler.
@@ -38,7 +47,13 @@ func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 			r.AddAttrs(slog.String(Key, id))
 		}
 	}
-	return h.next.Handle(ctx, r)
+	err := h.next.Handle(ctx, r)
+	if h.flush != nil && r.Level >= slog.LevelWarn {
+		if ferr := h.flush(); err == nil {
+			err = ferr
+		}
+	}
+	return err
 }
 
 func hasKey(r slog.Record, key string) bool {
@@ -56,10 +71,10 @@ func (h *Handler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	for _, a := range attrs {
 		named = named || a.Key == Key
 	}
-	return &Handler{next: h.next.WithAttrs(attrs), requestID: h.requestID, named: named}
+	return &Handler{next: h.next.WithAttrs(attrs), requestID: h.requestID, named: named, flush: h.flush}
 }
 
 // WithGroup implements slog.Handler.
 func (h *Handler) WithGroup(name string) slog.Handler {
-	return &Handler{next: h.next.WithGroup(name), requestID: h.requestID, named: h.named}
+	return &Handler{next: h.next.WithGroup(name), requestID: h.requestID, named: h.named, flush: h.flush}
 }

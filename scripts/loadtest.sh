@@ -5,6 +5,10 @@
 # of each, and the ratios; exits 1 when the page misses its targets
 # (throughput >= 0.5x hello world, p99 <= 2x, no errors).
 #
+# A third server in each round is the ceiling: the page's recorded bytes and
+# headers served from memory by a static Echo handler (hello -page), what
+# the page would reach if Onramp's work for it cost nothing.
+#
 # The page is served by the real binary with its embedded emulator, signed in
 # with a session cookie this script obtains by signing up (curl), with a warm
 # report card cache. Knobs (environment): ROUNDS (3), DURATION (5s per round
@@ -48,11 +52,8 @@ wait_for() {
   echo "timed out waiting for /$2/ in $1:" >&2; cat "$1" >&2; return 1
 }
 
-"$tmp/hello" >"$tmp/hello.log" 2>&1 &
-pids+=($!)
 ONRAMP_ADDR=127.0.0.1:0 "$tmp/onramp" >"$tmp/onramp.log" 2>&1 &
 pids+=($!)
-HELLO="$(wait_for "$tmp/hello.log" 'listening on' | grep -oE 'http://[^ ]+' | sed 's:/$::')"
 ONRAMP="$(wait_for "$tmp/onramp.log" 'Onramp is ready' | grep -oE 'url=http://[^ ]+' | sed 's/^url=//; s:/$::')"
 
 # Sign up against the embedded emulator; keep the session cookie.
@@ -74,6 +75,12 @@ fi
 headers=()
 [ "${GZIP:-}" = 1 ] && headers+=(-H "Accept-Encoding: gzip, deflate, br")
 
+# The ceiling: the page as served (compressed too with GZIP=1), replayed.
+curl -fsS -D "$tmp/page.headers" -o "$tmp/page.body" -H "Cookie: onramp=$cookie" "${headers[@]}" "$ONRAMP$PAGE"
+"$tmp/hello" -page "$tmp/page.body" -headers "$tmp/page.headers" >"$tmp/hello.log" 2>&1 &
+pids+=($!)
+HELLO="$(wait_for "$tmp/hello.log" 'listening on' | grep -oE 'http://[^ ]+' | sed 's:/$::')"
+
 # measure NAME URL [wrk args…]: one round; prints "rps p99_ms errors".
 measure() {
   local out
@@ -90,24 +97,29 @@ measure() {
 
 echo "warming up" >&2
 DURATION=1s measure "$HELLO/" >/dev/null
+DURATION=1s measure "$HELLO/page" >/dev/null
 DURATION=1s measure "$ONRAMP$PAGE" -H "Cookie: onramp=$cookie" >/dev/null
 
-printf '%-7s %-28s %10s %10s %7s\n' round server rps p99_ms errors
-hr=0 hp=0 fr=0 fp=0 errs=0
+printf '%-7s %-34s %10s %10s %7s\n' round server rps p99_ms errors
+hr=0 hp=0 fr=0 fp=0 sr=0 sp=0 errs=0
 for r in $(seq "$ROUNDS"); do
   read -r rps p99 e < <(measure "$HELLO/")
-  printf '%-7s %-28s %10s %10s %7s\n' "$r" "echo hello world" "$rps" "$p99" "$e"
+  printf '%-7s %-34s %10s %10s %7s\n' "$r" "echo hello world" "$rps" "$p99" "$e"
   hr=$(awk -v a="$hr" -v b="$rps" 'BEGIN{print a+b}'); hp=$(awk -v a="$hp" -v b="$p99" 'BEGIN{print a+b}'); errs=$((errs + e))
+  read -r rps p99 e < <(measure "$HELLO/page")
+  printf '%-7s %-34s %10s %10s %7s\n' "$r" "ceiling: the page, static" "$rps" "$p99" "$e"
+  sr=$(awk -v a="$sr" -v b="$rps" 'BEGIN{print a+b}'); sp=$(awk -v a="$sp" -v b="$p99" 'BEGIN{print a+b}'); errs=$((errs + e))
   read -r rps p99 e < <(measure "$ONRAMP$PAGE" -H "Cookie: onramp=$cookie")
-  printf '%-7s %-28s %10s %10s %7s\n' "$r" "GET $PAGE" "$rps" "$p99" "$e"
+  printf '%-7s %-34s %10s %10s %7s\n' "$r" "GET $PAGE" "$rps" "$p99" "$e"
   fr=$(awk -v a="$fr" -v b="$rps" 'BEGIN{print a+b}'); fp=$(awk -v a="$fp" -v b="$p99" 'BEGIN{print a+b}'); errs=$((errs + e))
 done
 
-awk -v hr="$hr" -v hp="$hp" -v fr="$fr" -v fp="$fp" -v n="$ROUNDS" -v errs="$errs" -v page="$PAGE" 'BEGIN {
-  hr /= n; hp /= n; fr /= n; fp /= n
+awk -v hr="$hr" -v hp="$hp" -v fr="$fr" -v fp="$fp" -v sr="$sr" -v sp="$sp" -v n="$ROUNDS" -v errs="$errs" -v page="$PAGE" 'BEGIN {
+  hr /= n; hp /= n; fr /= n; fp /= n; sr /= n; sp /= n
   printf "\nmean of %d rounds (wrk -t'"$THREADS"' -c'"$CONNS"' -d'"$DURATION"'%s):\n", n, ENVIRON["GZIP"] == "1" ? ", gzip" : ""
-  printf "  %-28s %10.0f rps  p99 %8.2f ms\n", "echo hello world", hr, hp
-  printf "  %-28s %10.0f rps  p99 %8.2f ms\n", "GET " page, fr, fp
+  printf "  %-34s %10.0f rps  p99 %8.2f ms\n", "echo hello world", hr, hp
+  printf "  %-34s %10.0f rps  p99 %8.2f ms   (%.2fx, p99 %.2fx)\n", "ceiling: the page, static", sr, sp, sr / hr, sp / hp
+  printf "  %-34s %10.0f rps  p99 %8.2f ms   (%.2fx of the ceiling)\n", "GET " page, fr, fp, fr / sr
   rr = fr / hr; pr = fp / hp
   printf "  throughput ratio %.2fx (target >= 0.50x)   p99 ratio %.2fx (target <= 2.00x)   errors %d\n", rr, pr, errs
   ok = rr >= 0.5 && pr <= 2 && errs == 0
