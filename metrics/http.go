@@ -3,13 +3,13 @@ package metrics
 import (
 	"crypto/subtle"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -46,15 +46,44 @@ func (m *Metrics) Middleware(routes func() []*echo.Route) echo.MiddlewareFunc {
 			if !knownMethod[method] {
 				method = "other"
 			}
-			status := strconv.Itoa(c.Response().Status)
+			status := c.Response().Status
 			if clientGone(c.Request()) {
-				status = "499"
+				status = 499
 			}
-			m.httpRequests.WithLabelValues(route, method, status).Inc()
-			m.httpDuration.WithLabelValues(route, method).Observe(time.Since(start).Seconds())
+			o := m.routeObservers(route, method, status)
+			o.requests.Inc()
+			o.duration.Observe(time.Since(start).Seconds())
 			return nil
 		}
 	}
+}
+
+// routeKey is one label set of the HTTP collectors.
+type routeKey struct {
+	route, method string
+	status        int
+}
+
+// routeObserver is a label set's counter and histogram, looked up once:
+// hashing the label values on every request costs more than counting.
+type routeObserver struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
+}
+
+// routeObservers returns the collectors of a label set (route and method
+// are bounded by the routes and knownMethod, status by HTTP).
+func (m *Metrics) routeObservers(route, method string, status int) routeObserver {
+	k := routeKey{route, method, status}
+	if o, ok := m.routes.Load(k); ok {
+		return o.(routeObserver)
+	}
+	o := routeObserver{
+		requests: m.httpRequests.WithLabelValues(route, method, strconv.Itoa(status)),
+		duration: m.httpDuration.WithLabelValues(route, method),
+	}
+	m.routes.Store(k, o)
+	return o
 }
 
 var knownMethod = map[string]bool{
@@ -83,15 +112,22 @@ func (m *Metrics) Handler(token string) http.Handler {
 	})
 }
 
-// typeRe is what a Stitch source or destination type looks like
-// ("platform.mysql"); anything else is labelled "other".
-var typeRe = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
-
+// safeType is t when it looks like a Stitch source or destination type
+// ("platform.mysql": ^[a-z0-9][a-z0-9._-]{0,63}$), else "other". A loop, not
+// a regexp: it runs on every form page.
 func safeType(t string) string {
-	if typeRe.MatchString(t) {
-		return t
+	if t == "" || len(t) > 64 {
+		return "other"
 	}
-	return "other"
+	for i := 0; i < len(t); i++ {
+		switch b := t[i]; {
+		case 'a' <= b && b <= 'z', '0' <= b && b <= '9':
+		case (b == '.' || b == '_' || b == '-') && i > 0:
+		default:
+			return "other"
+		}
+	}
+	return t
 }
 
 // Endpoint is the pattern of a Connect API path below the base URL

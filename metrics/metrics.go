@@ -12,6 +12,7 @@ package metrics
 import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"sync"
 )
 
 // Metrics holds the registry and every collector Onramp reports to.
@@ -21,6 +22,8 @@ type Metrics struct {
 
 	httpRequests   *prometheus.CounterVec
 	httpDuration   *prometheus.HistogramVec
+	routes         sync.Map // routeKey → routeObserver
+	lookups        sync.Map // lookupKey → the cacheLookups counter
 	stitchRequests *prometheus.CounterVec
 	stitchDuration *prometheus.HistogramVec
 	stitchRetries  *prometheus.CounterVec
@@ -89,6 +92,11 @@ func (m *Metrics) CacheLookup(key string, hit bool) {
 	if m == nil {
 		return
 	}
+	k := lookupKey{key, hit}
+	if c, ok := m.lookups.Load(k); ok {
+		c.(prometheus.Counter).Inc()
+		return
+	}
 	name, ok := cacheNames[key]
 	if !ok {
 		name = "other"
@@ -97,7 +105,17 @@ func (m *Metrics) CacheLookup(key string, hit bool) {
 	if hit {
 		result = "hit"
 	}
-	m.cacheLookups.WithLabelValues(name, result).Inc()
+	c := m.cacheLookups.WithLabelValues(name, result)
+	if ok {
+		m.lookups.Store(k, c) // the known keys only: the map stays small
+	}
+	c.Inc()
+}
+
+// lookupKey is CacheLookup's arguments, the key of its counters.
+type lookupKey struct {
+	key string
+	hit bool
 }
 
 var cacheNames = map[string]string{
