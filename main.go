@@ -21,8 +21,9 @@ import (
 // heap is small (about 16 MB: catalogs, report cards, messages) while a page
 // makes a few kilobytes of garbage, so at Go's default of 100 a busy server
 // collects many times a second. At 400 the heap may grow to about five times
-// the live heap (~80 MB) and the collector takes about a third of the CPU it
-// took (make loadtest: 0.35x to 0.41x of hello world, p99 2.3x to 1.7x).
+// the live heap. Measured under wrk on the form page, 5 s: 13 collections
+// instead of 45, resident memory 120 MB instead of 65 MB, 18 % more pages
+// a second, p99 about a quarter lower.
 const gcPercent = 400
 
 func main() {
