@@ -25,7 +25,7 @@ import (
 // it. One entry per type, ShowAll and language: memory is bounded by the
 // catalog.
 type freshForms struct {
-	mu sync.Mutex
+	mu sync.RWMutex // every form page reads; a changed card writes
 	m  map[freshKey]*freshForm
 }
 
@@ -52,9 +52,9 @@ func (e *freshForm) builtFrom(step connect.Step, defaults map[string]any) bool {
 // the step or the defaults changed.
 func (ff *freshForms) get(ctx context.Context, engine *forms.Engine, typ string, step connect.Step, defaults map[string]any, showAll bool) (*freshForm, error) {
 	key := freshKey{typ, showAll, i18n.From(ctx)}
-	ff.mu.Lock()
+	ff.mu.RLock()
 	e := ff.m[key]
-	ff.mu.Unlock()
+	ff.mu.RUnlock()
 	if e != nil && e.builtFrom(step, defaults) {
 		return e, nil
 	}
@@ -79,8 +79,8 @@ func (ff *freshForms) get(ctx context.Context, engine *forms.Engine, typ string,
 // fields returns the rendered fields of f when f is a remembered fresh
 // form, else "" (the page renders f itself).
 func (ff *freshForms) fields(ctx context.Context, f *forms.Form, typ string, showAll bool) string {
-	ff.mu.Lock()
-	defer ff.mu.Unlock()
+	ff.mu.RLock()
+	defer ff.mu.RUnlock()
 	if e := ff.m[freshKey{typ, showAll, i18n.From(ctx)}]; e != nil && e.form == f {
 		return e.fields
 	}

@@ -233,7 +233,7 @@ func cookieTime(value string) (int64, bool) {
 // current one is full it becomes the previous one and the oldest is
 // dropped; a hit in the previous one moves back. At most 2×limit entries.
 type sessionCache struct {
-	mu        sync.Mutex
+	mu        sync.RWMutex // a hit in cur is read under RLock
 	cur, prev map[string]cachedSession
 	limit     int
 }
@@ -244,9 +244,18 @@ type cachedSession struct {
 }
 
 func (c *sessionCache) get(value string, now int64) (map[string]string, bool) {
+	c.mu.RLock()
+	e, ok := c.cur[value]
+	c.mu.RUnlock()
+	if ok {
+		if now > e.expires {
+			return nil, false
+		}
+		return e.vals, true
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.cur[value]
+	e, ok = c.cur[value]
 	if !ok {
 		if e, ok = c.prev[value]; ok {
 			delete(c.prev, value)

@@ -31,7 +31,7 @@ type TypeCache struct {
 	ttl time.Duration
 	now func() time.Time
 
-	mu     sync.Mutex
+	mu     sync.RWMutex // lookups read under RLock: every form page makes one
 	shared map[typeKey]sharedEntry   // typ "" is the kind's list
 	access map[string]*accountAccess // by accountKey
 	puts   int
@@ -133,8 +133,8 @@ func (tc *TypeCache) sweep(now time.Time) {
 // cachedList answers from the cache when both the shared list and the
 // account's access to its types are fresh.
 func (tc *TypeCache) cachedList(kind, acct string) ([]connect.ReportCard, bool) {
-	tc.mu.Lock()
-	defer tc.mu.Unlock()
+	tc.mu.RLock()
+	defer tc.mu.RUnlock()
 	now := tc.now()
 	s, ok := tc.shared[typeKey{kind, ""}]
 	a := tc.validAccount(acct, now)
@@ -169,8 +169,8 @@ func (tc *TypeCache) putList(kind, acct string, list []connect.ReportCard) {
 }
 
 func (tc *TypeCache) cachedCard(kind, acct, typ string) (*connect.ReportCard, bool) {
-	tc.mu.Lock()
-	defer tc.mu.Unlock()
+	tc.mu.RLock()
+	defer tc.mu.RUnlock()
 	now := tc.now()
 	s, ok := tc.shared[typeKey{kind, typ}]
 	a := tc.validAccount(acct, now)
