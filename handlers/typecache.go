@@ -31,7 +31,7 @@ type TypeCache struct {
 	ttl time.Duration
 	now func() time.Time
 
-	mu     sync.RWMutex // lookups read under RLock: every form page makes one
+	mu     sync.RWMutex              // lookups read under RLock: every form page makes one
 	shared map[typeKey]sharedEntry   // typ "" is the kind's list
 	access map[string]*accountAccess // by accountKey
 	puts   int
