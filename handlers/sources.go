@@ -893,10 +893,10 @@ func (h *Sources) scheduleText(l *i18n.Localizer, src *connect.Source) string {
 		return l.T("done.customSchedule", "Cron", v)
 	}
 	if v, ok := src.Properties["frequency_in_minutes"].(string); ok && v != "" {
-		return h.Forms.In(l).OptionLabel("frequency_in_minutes", v)
+		return h.optionLabel(l, "frequency_in_minutes", v)
 	}
 	if src.Schedule != nil && src.Schedule.Interval > 0 {
-		return h.Forms.In(l).OptionLabel("frequency_in_minutes", strconv.Itoa(int(src.Schedule.Interval)))
+		return h.optionLabel(l, "frequency_in_minutes", strconv.Itoa(int(src.Schedule.Interval)))
 	}
 	return l.T("done.defaultSchedule")
 }

@@ -100,21 +100,27 @@ DURATION=1s measure "$HELLO/" >/dev/null
 DURATION=1s measure "$HELLO/page" >/dev/null
 DURATION=1s measure "$ONRAMP$PAGE" -H "Cookie: onramp=$cookie" >/dev/null
 
+# round KEY LABEL URL [wrk args…]: one measurement, printed and added to KEY's sums.
+declare -A rps_sum=() p99_sum=()
+errs=0
+round() {
+  local rps p99 e
+  read -r rps p99 e < <(measure "${@:3}")
+  printf '%-7s %-34s %10s %10s %7s\n' "$r" "$2" "$rps" "$p99" "$e"
+  rps_sum[$1]=$(awk -v a="${rps_sum[$1]:-0}" -v b="$rps" 'BEGIN{print a+b}')
+  p99_sum[$1]=$(awk -v a="${p99_sum[$1]:-0}" -v b="$p99" 'BEGIN{print a+b}')
+  errs=$((errs + e))
+}
+
 printf '%-7s %-34s %10s %10s %7s\n' round server rps p99_ms errors
-hr=0 hp=0 fr=0 fp=0 sr=0 sp=0 errs=0
 for r in $(seq "$ROUNDS"); do
-  read -r rps p99 e < <(measure "$HELLO/")
-  printf '%-7s %-34s %10s %10s %7s\n' "$r" "echo hello world" "$rps" "$p99" "$e"
-  hr=$(awk -v a="$hr" -v b="$rps" 'BEGIN{print a+b}'); hp=$(awk -v a="$hp" -v b="$p99" 'BEGIN{print a+b}'); errs=$((errs + e))
-  read -r rps p99 e < <(measure "$HELLO/page")
-  printf '%-7s %-34s %10s %10s %7s\n' "$r" "ceiling: the page, static" "$rps" "$p99" "$e"
-  sr=$(awk -v a="$sr" -v b="$rps" 'BEGIN{print a+b}'); sp=$(awk -v a="$sp" -v b="$p99" 'BEGIN{print a+b}'); errs=$((errs + e))
-  read -r rps p99 e < <(measure "$ONRAMP$PAGE" -H "Cookie: onramp=$cookie")
-  printf '%-7s %-34s %10s %10s %7s\n' "$r" "GET $PAGE" "$rps" "$p99" "$e"
-  fr=$(awk -v a="$fr" -v b="$rps" 'BEGIN{print a+b}'); fp=$(awk -v a="$fp" -v b="$p99" 'BEGIN{print a+b}'); errs=$((errs + e))
+  round hello "echo hello world" "$HELLO/"
+  round static "ceiling: the page, static" "$HELLO/page"
+  round page "GET $PAGE" "$ONRAMP$PAGE" -H "Cookie: onramp=$cookie"
 done
 
-awk -v hr="$hr" -v hp="$hp" -v fr="$fr" -v fp="$fp" -v sr="$sr" -v sp="$sp" -v n="$ROUNDS" -v errs="$errs" -v page="$PAGE" 'BEGIN {
+awk -v hr="${rps_sum[hello]}" -v hp="${p99_sum[hello]}" -v fr="${rps_sum[page]}" -v fp="${p99_sum[page]}" \
+  -v sr="${rps_sum[static]}" -v sp="${p99_sum[static]}" -v n="$ROUNDS" -v errs="$errs" -v page="$PAGE" 'BEGIN {
   hr /= n; hp /= n; fr /= n; fp /= n; sr /= n; sp /= n
   printf "\nmean of %d rounds (wrk -t'"$THREADS"' -c'"$CONNS"' -d'"$DURATION"'%s):\n", n, ENVIRON["GZIP"] == "1" ? ", gzip" : ""
   printf "  %-34s %10.0f rps  p99 %8.2f ms\n", "echo hello world", hr, hp
