@@ -163,18 +163,17 @@ func (t Template) Validate(cards Cards, chk Checker) error {
 		if err != nil {
 			return fmt.Errorf("read the report card of %q: %w", typ, err)
 		}
-		if err := t[typ].Validate(typ, rc, chk); err != nil {
-			errs = append(errs, err)
-		}
+		errs = append(errs, t[typ].problems(typ, rc, chk)...)
 	}
 	return errors.Join(errs...)
 }
 
-// Validate checks r against the report card of typ (nil: not a source type).
-func (r Rules) Validate(typ string, rc *connect.ReportCard, chk Checker) error {
+// problems checks r against the report card of typ (nil: not a source
+// type): one *Error per problem, flat, so Message lists them on one line.
+func (r Rules) problems(typ string, rc *connect.ReportCard, chk Checker) []error {
 	step, ok := formStep(rc)
 	if !ok {
-		return &Error{Type: typ, Reason: ErrUnknownType}
+		return []error{&Error{Type: typ, Reason: ErrUnknownType}}
 	}
 	props := make(map[string]connect.Property, len(step.Properties))
 	for _, p := range step.Properties {
@@ -191,10 +190,7 @@ func (r Rules) Validate(typ string, rc *connect.ReportCard, chk Checker) error {
 			errs = append(errs, err)
 		}
 	}
-	if len(errs) == 1 {
-		return errs[0]
-	}
-	return errors.Join(errs...)
+	return errs
 }
 
 // check judges one property's rules.
@@ -392,7 +388,7 @@ func (r Rules) Enforce(typ string, step connect.Step, edit bool, values url.Valu
 			continue
 		}
 		want, hasDefault := r.Defaults[p.Name]
-		if key, sent := sentFor(values, p.Name); sent && !(hasDefault && key == p.Name && sameValue(values[key], want)) {
+		if tampered(values, p.Name, want, hasDefault) {
 			return &Error{Type: typ, Property: p.Name, Reason: ErrTampered}
 		}
 	}
@@ -409,23 +405,33 @@ func (r Rules) Enforce(typ string, step connect.Step, edit bool, values url.Valu
 	return nil
 }
 
-// sentFor finds a submitted input belonging to property name: NAME, a row
-// cell NAME[i].SUB, an object member NAME.SUB, a credential's choice, sealed
-// value or file, or an add-row button naming it.
-func sentFor(values url.Values, name string) (string, bool) {
+// tampered reports whether values carry any input of property name — NAME,
+// a row cell NAME[i].SUB, an object member NAME.SUB, a credential's choice,
+// sealed value or file, or an add-row button naming it — other than NAME
+// itself showing the template's value. Every input is judged, not the first
+// found: map order must not decide.
+func tampered(values url.Values, name string, want any, hasDefault bool) bool {
 	for key, vs := range values {
-		if !hasText(vs) {
+		if !hasText(vs) || !belongsTo(key, vs, name) {
 			continue
 		}
-		switch {
-		case key == name, strings.HasPrefix(key, name+"["), strings.HasPrefix(key, name+"."),
-			key == forms.ChoicePrefix+name, key == forms.FilePrefix+name, key == forms.SealedPrefix+name:
-			return key, true
-		case key == forms.ActionAdd && slices.Contains(vs, name):
-			return key, true
+		if hasDefault && key == name && sameValue(vs, want) {
+			continue
 		}
+		return true
 	}
-	return "", false
+	return false
+}
+
+// belongsTo reports whether the input key (with its values vs) is one of
+// property name's.
+func belongsTo(key string, vs []string, name string) bool {
+	switch {
+	case key == name, strings.HasPrefix(key, name+"["), strings.HasPrefix(key, name+"."),
+		key == forms.ChoicePrefix+name, key == forms.FilePrefix+name, key == forms.SealedPrefix+name:
+		return true
+	}
+	return key == forms.ActionAdd && slices.Contains(vs, name)
 }
 
 func hasText(vs []string) bool {

@@ -141,6 +141,9 @@ func TestValidateAgainstReportCard(t *testing.T) {
 		if !errors.Is(err, presets.ErrRequiredNoValue) || !errors.Is(err, presets.ErrUnknownProperty) {
 			t.Fatalf("got %v, want both problems", err)
 		}
+		if msg := presets.Message(err); strings.Contains(msg, "\n") || strings.Count(msg, "; ") != 1 {
+			t.Fatalf("message %q: want both problems on one line, apart by \"; \"", msg)
+		}
 	})
 	t.Run("a credential's value is never quoted", func(t *testing.T) {
 		t.Parallel()
@@ -258,6 +261,8 @@ func TestEnforce(t *testing.T) {
 		{"a hidden value added", url.Values{"host": {"db"}, "server_id": {"99"}}, presets.ErrTampered, "server_id"},
 		{"a locked property without default sent", url.Values{"database": {"other"}}, presets.ErrTampered, "database"},
 		{"a member of a locked property", url.Values{"ssl.x": {"1"}}, presets.ErrTampered, "ssl"},
+		{"the template's value beside a member of it", url.Values{"ssl": {"true"}, "ssl.x": {"1"}}, presets.ErrTampered, "ssl"},
+		{"the template's value beside a sealed one", url.Values{"server_id": {"7"}, forms.SealedPrefix + "server_id": {"x"}}, presets.ErrTampered, "server_id"},
 		{"a credential choice of a hidden property", url.Values{forms.ChoicePrefix + "server_id": {"replace"}}, presets.ErrTampered, "server_id"},
 		{"the template's own value is no change", url.Values{"ssl": {"true"}}, nil, ""},
 		{"empty inputs are nothing sent", url.Values{"ssl": {""}, "server_id": {" "}}, nil, ""},
@@ -267,6 +272,11 @@ func TestEnforce(t *testing.T) {
 			t.Parallel()
 			props := map[string]any{"host": "db"}
 			err := r.Enforce("platform.mysql", step, false, tc.values, props)
+			for range 50 { // map order must not decide: judge the same input again
+				if again := r.Enforce("platform.mysql", step, false, tc.values, map[string]any{"host": "db"}); (again == nil) != (err == nil) {
+					t.Fatalf("the same submission gave %v, then %v", err, again)
+				}
+			}
 			if tc.want == nil {
 				if err != nil {
 					t.Fatalf("got %v, want accepted", err)
