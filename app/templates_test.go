@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/onramp/onramp/presets"
+	"github.com/onramp/onramp/store/redistest"
 )
 
 // globalMySQLTemplate prefills the port, locks SSL on and hides server_id.
@@ -334,5 +335,39 @@ func TestTemplateLaunchBypassesFreshFormCache(t *testing.T) {
 	_, page = plain.get(t, "/sources/new/platform.mysql")
 	if strings.Contains(page, `data-locked`) || !strings.Contains(page, `name="ssl"`) {
 		t.Fatal("the untemplated form changed after a templated page")
+	}
+}
+
+// TestTemplateLostFailsTheRepairPage: when the store no longer has the
+// session's launch template, the repair page answers 410 as every form does,
+// rather than show the fields at fault without the partner's rules (a
+// locked value editable, a hidden one shown).
+func TestTemplateLostFailsTheRepairPage(t *testing.T) {
+	redis := redistest.Start(t)
+	ts := mustStart(t, launchEnv(map[string]string{"REDIS_URL": redis.URL}))
+	const email = "repair+lost-template@example.com"
+	tok, acctID := ts.App.Emulator.NewAccount(email)
+	resp, body := ts.launch(t, testAPIKey, map[string]any{
+		"access_token": tok, "stitch_account_id": acctID, "source_type": "platform.mysql",
+		"template": map[string]any{"platform.mysql": map[string]any{"defaults": map[string]any{"port": "3306"}, "locked": []string{"port"}}},
+	})
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("launch: got %d %v, want 201", resp.StatusCode, body)
+	}
+	u, _ := body["url"].(string)
+	browser := mustStartSameEmulator(t, ts)
+	if r, _ := browser.get(t, strings.TrimPrefix(u, ts.URL)); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("redeem: got %d, want 303", r.StatusCode)
+	}
+	_, page := browser.get(t, "/sources/new/platform.mysql")
+	id := browser.configuredMySQL(t, csrfFrom(t, page))
+	browser.breakChecks(t, email, id, `(2003, "Can't connect to MySQL server on 'db.example.com' ([Errno 111] Connection refused)")`)
+	_, page = browser.get(t, "/sources/"+id+"/repair")
+	mustLockedInput(t, page, "port", "3306")
+
+	redis.Stop()
+	redis.Restart() // no persistence: the template is gone
+	if r, page := browser.get(t, "/sources/"+id+"/repair"); r.StatusCode != http.StatusGone || strings.Contains(page, `name="port"`) {
+		t.Fatalf("repair page without its template: got %d, want 410 and no port field\n%s", r.StatusCode, page)
 	}
 }

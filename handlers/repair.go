@@ -13,6 +13,7 @@ import (
 	"github.com/onramp/onramp/forms"
 	"github.com/onramp/onramp/i18n"
 	"github.com/onramp/onramp/journey"
+	"github.com/onramp/onramp/presets"
 	"github.com/onramp/onramp/repair"
 	"github.com/onramp/onramp/views"
 )
@@ -215,7 +216,7 @@ func (h *Repair) lastCheck(c echo.Context, acct Account, src *connect.Source) (*
 }
 
 // page builds the repair page of src.
-func (h *Repair) page(c echo.Context, src *connect.Source, chk *connect.ConnectionCheck) (views.RepairPage, repair.Diagnosis) {
+func (h *Repair) page(c echo.Context, src *connect.Source, chk *connect.ConnectionCheck) (views.RepairPage, repair.Diagnosis, error) {
 	id := src.ID.String()
 	name := h.sourceName(tr(c), src)
 	m := views.RepairPage{
@@ -237,23 +238,31 @@ func (h *Repair) page(c echo.Context, src *connect.Source, chk *connect.Connecti
 	case d.Action == "":
 		m.Healthy = true
 	case d.Action == repair.ReEnter:
-		m.Form = h.repairForm(c, src, d.Fields)
+		f, _, err := h.repairForm(c, src, d.Fields)
+		if err != nil {
+			return m, d, err
+		}
+		m.Form = f
 		m.Guide = setupGuide(c, h.Guides, m.Form)
 		m.FieldNames = strings.Join(d.Fields, ",")
 	case d.Action == repair.Reauthorize:
 		m.OAuth = h.oauthBox(c, src)
 	}
-	return m, d
+	return m, d, nil
 }
 
-func (h *Repair) repairForm(c echo.Context, src *connect.Source, names []string) *forms.Form {
+// repairForm is the form of the properties names of src, with the partner
+// template's rules (package presets): a template it cannot read fails the
+// page, as every form does, rather than show hidden values unlocked.
+func (h *Repair) repairForm(c echo.Context, src *connect.Source, names []string) (*forms.Form, presets.Rules, error) {
+	rules, err := h.Templates.rules(c, src.Type)
+	if err != nil {
+		return nil, rules, err
+	}
 	step, _ := src.ReportCard.Step(connect.StepForm)
 	// Not an edit form: a saved credential at fault must be typed again,
 	// not kept; other values at fault are shown to be corrected.
-	// A partner template applies (package presets): Save enforces it, so
-	// a store outage here only shows the fields without their lock.
-	rules, _ := h.Templates.rules(c, src.Type)
-	return h.templatedForm(c, rules, src.Type, onlyProps(step, names), rules.EditValues(src.Properties), forms.BuildOptions{})
+	return h.templatedForm(c, rules, src.Type, onlyProps(step, names), rules.EditValues(src.Properties), forms.BuildOptions{}), rules, nil
 }
 
 func (h *Repair) oauthBox(c echo.Context, src *connect.Source) *views.OAuthPage {
@@ -281,7 +290,10 @@ func (h *Repair) Show(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	m, d := h.page(c, src, chk)
+	m, d, err := h.page(c, src, chk)
+	if err != nil {
+		return err
+	}
 	if d.Action == repair.Reauthorize && !m.Checking {
 		markRepair(c, src, repairReauthorize) // the status endpoint waits for a check newer than this one
 	}
@@ -307,9 +319,15 @@ func (h *Repair) Save(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	m, _ := h.page(c, src, chk)
+	m, _, err := h.page(c, src, chk)
+	if err != nil {
+		return err
+	}
 	m.Checking, m.Healthy, m.OAuth = false, false, nil
-	f := h.repairForm(c, src, names)
+	f, rules, err := h.repairForm(c, src, names)
+	if err != nil {
+		return err
+	}
 	f.KeepSecrets(keeperFor(c, h.Seal))
 	m.Form, m.FieldNames = f, strings.Join(names, ",")
 	m.Guide = setupGuide(c, h.Guides, f)
@@ -317,9 +335,7 @@ func (h *Repair) Save(c echo.Context) error {
 	if kind, _, _ := f.Action(); kind != "" {
 		return render(c, http.StatusOK, views.Repair(m))
 	}
-	if ok, err := h.enforceTemplate(c, src, values, f, props); err != nil {
-		return err
-	} else if !ok {
+	if step, _ := src.ReportCard.Step(connect.StepForm); !h.enforce(c, rules, src.Type, step, true, values, f, props) {
 		m.Title = "Error: " + m.Title
 		return render(c, http.StatusBadRequest, views.Repair(m)) // nothing is sent to Stitch
 	}

@@ -80,21 +80,47 @@ func (t *Templates) rules(c echo.Context, typ string) (presets.Rules, error) {
 	if t == nil {
 		return presets.Rules{}, nil
 	}
-	global := t.Global.Rules(typ)
 	// A template the store lost answers 410 (raw): never fall back to
 	// fewer rules than the partner asked for.
-	raw, err := t.raw(c)
+	launch, err := t.launch(c)
 	if err != nil {
 		return presets.Rules{}, err
 	}
-	if raw == "" {
+	global := t.Global.Rules(typ)
+	if launch == nil {
 		return global, nil
 	}
-	launch, err := presets.Parse([]byte(raw))
-	if err != nil {
-		return presets.Rules{}, fmt.Errorf("read launch template: %w", err)
-	}
 	return presets.Merge(global, launch.Rules(typ)), nil
+}
+
+// launchMemo is a request's reading of its launch template.
+type launchMemo struct {
+	id  string // the session's template id it was read for
+	tpl presets.Template
+	err error
+}
+
+// launchMemoKey is the echo context slot of the request's launchMemo.
+const launchMemoKey = "onramp.launchTemplate"
+
+// launch is this session's launch template (nil: none), read from the store
+// and parsed once per request however often the request's forms ask (a
+// repair or edit save builds its form and then enforces the same rules).
+func (t *Templates) launch(c echo.Context) (presets.Template, error) {
+	id := sessionOf(c).Get(embedTemplateKey)
+	if m, ok := c.Get(launchMemoKey).(*launchMemo); ok && m.id == id {
+		return m.tpl, m.err
+	}
+	m := &launchMemo{id: id}
+	raw, err := t.raw(c)
+	if err == nil && raw != "" {
+		if m.tpl, err = presets.Parse([]byte(raw)); err != nil {
+			err = fmt.Errorf("read launch template: %w", err)
+		}
+	}
+	m.err = err
+	c.Set(launchMemoKey, m)
+	return m.tpl, m.err
 }
 
 // lockedNote is the note of a locked field, in the page's language.
@@ -128,16 +154,4 @@ func (h *Sources) enforce(c echo.Context, r presets.Rules, typ string, step conn
 	h.Log.Warn("submission refused: a value for a property the partner's template sets", "id", RequestID(c.Request().Context()), "type", typ, "property", name)
 	f.AddError("submit", tr(c).T("presets.refused"))
 	return false
-}
-
-// enforceTemplate applies the partner template of src's type to a repair
-// (or any save of src's form step) decoded into props; false when it was
-// refused (the error is on f).
-func (h *Sources) enforceTemplate(c echo.Context, src *connect.Source, values map[string][]string, f *forms.Form, props map[string]any) (bool, error) {
-	rules, err := h.Templates.rules(c, src.Type)
-	if err != nil {
-		return false, err
-	}
-	step, _ := src.ReportCard.Step(connect.StepForm)
-	return h.enforce(c, rules, src.Type, step, true, values, f, props), nil
 }
