@@ -197,10 +197,7 @@ func setLinkList(c echo.Context, sourceID string, raw []string) {
 }
 
 func (h *Handoff) page(c echo.Context, src *connect.Source, step string) views.HandoffPage {
-	name := src.DisplayName
-	if name == "" {
-		name = h.typeName(tr(c), src.Type)
-	}
+	name := h.sourceName(tr(c), src)
 	back := StepURL(src.ID.String(), src.ReportCard.CurrentStepType)
 	if step == "repair" {
 		back = "/sources/" + src.ID.String() + "/repair"

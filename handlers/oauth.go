@@ -32,11 +32,11 @@ type SourceOAuth struct {
 func (h *SourceOAuth) page(c echo.Context, src *connect.Source, message string) (views.OAuthPage, connect.Step) {
 	step, _ := src.ReportCard.Step(connect.StepOAuth)
 	m := views.OAuthPage{
-		Base:      h.stepBase(c, tr(c).T("oauth.heading", "Name", h.Forms.TypeName(src.Type)), src.ID.String(), connect.StepOAuth),
+		Base:      h.stepBase(c, tr(c).T("oauth.heading", "Name", h.typeName(tr(c), src.Type)), src.ID.String(), connect.StepOAuth),
 		Steps:     stepItems(src.ReportCard, connect.StepOAuth),
 		SourceID:  src.ID.String(),
 		Name:      h.sourceName(tr(c), src),
-		TypeName:  h.Forms.TypeName(src.Type),
+		TypeName:  h.typeName(tr(c), src.Type),
 		AppURL:    h.AppURL,
 		AppOrigin: OriginOf(h.AppURL),
 		Message:   message,

@@ -302,7 +302,7 @@ func (h *WhiteLabelOAuth) Handoff(c echo.Context) error {
 }
 
 func (h *WhiteLabelOAuth) handoffPage(c echo.Context, src *connect.Source, progress string, st sessionTicket, msg string) views.OAuthHandoffPage {
-	name := h.Forms.TypeName(src.Type)
+	name := h.typeName(tr(c), src.Type)
 	m := views.OAuthHandoffPage{Base: h.stepBase(c, tr(c).T("oauth.heading", "Name", name), src.ID.String(), connect.StepOAuth), SourceID: src.ID.String(), TypeName: name, Message: msg}
 	if progress == ticketIssued {
 		m.TicketURL = ticketURL(st.Ticket)
@@ -335,7 +335,7 @@ func (h *WhiteLabelOAuth) Apply(c echo.Context) error {
 		return err
 	}
 	id := src.ID.String()
-	name := h.Forms.TypeName(src.Type)
+	name := h.typeName(tr(c), src.Type)
 	// A repair's sign-in again (the source is past its oauth step) goes
 	// back to the repair pages, not to the step.
 	repairing := reauthorizing(c, src) && src.ReportCard.CurrentStepType != connect.StepOAuth
@@ -396,7 +396,7 @@ func (h *WhiteLabelOAuth) Apply(c echo.Context) error {
 
 // oauthPage is the oauth step page with a message (used after a framed sign-in ends badly).
 func (h *WhiteLabelOAuth) oauthPage(c echo.Context, src *connect.Source, msg string) views.OAuthPage {
-	name := h.Forms.TypeName(src.Type)
+	name := h.typeName(tr(c), src.Type)
 	return views.OAuthPage{
 		Base:  h.stepBase(c, tr(c).T("oauth.heading", "Name", name), src.ID.String(), connect.StepOAuth),
 		Steps: stepItems(src.ReportCard, connect.StepOAuth), SourceID: src.ID.String(), Name: h.sourceName(tr(c), src), TypeName: name,
@@ -506,7 +506,7 @@ func (h *WhiteLabelOAuth) Callback(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sessionOf(c).SetFlash(FlashSuccess, tr(c).T("oauthMsg.signedIn", "Name", h.Forms.TypeName(src.Type)))
+	sessionOf(c).SetFlash(FlashSuccess, tr(c).T("oauthMsg.signedIn", "Name", h.typeName(tr(c), src.Type)))
 	return redirect(c, StepURL(updated.ID.String(), updated.ReportCard.CurrentStepType))
 }
 
@@ -534,7 +534,7 @@ func (h *WhiteLabelOAuth) ticketCallback(c echo.Context, state, sessionSource st
 		}
 		return h.ticketDone(c, http.StatusBadRequest, false, tr(c).T("oauthMsg.notFinishedHeading"), tr(c).T("oauthMsg.staleWindow"))
 	}
-	name := h.Forms.TypeName(ts.Type)
+	name := h.typeName(tr(c), ts.Type)
 	settle := func(progress string) error {
 		if err := h.Progress.Resolve(ctx, ts.Key, progress); err != nil {
 			return fmt.Errorf("record oauth ticket: %w", err)
