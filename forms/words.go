@@ -33,6 +33,21 @@ type words struct {
 // wordKey names a remembered word: the id prefix+a(+"."+b).
 type wordKey struct{ prefix, a, b string }
 
+// maxRemembered bounds each map of remembered words. The catalog's words
+// are far fewer; the bound is for keys that come from a submission (an
+// option value or a field name nobody defined), which are then looked up
+// each time rather than kept.
+const maxRemembered = 1 << 14
+
+// remember keeps v under k in m (under w.mu) unless m is full.
+func remember[V any](w *words, m map[wordKey]V, k wordKey, v V) {
+	w.mu.Lock()
+	if len(m) < maxRemembered {
+		m[k] = v
+	}
+	w.mu.Unlock()
+}
+
 func newWords(l *i18n.Localizer) *words {
 	return &words{l: l, english: strings.HasPrefix(l.Locale(), "en"), plain: map[wordKey]string{}, fields: map[wordKey]FieldText{}}
 }
@@ -60,9 +75,7 @@ func (w *words) keyed(prefix, a, b string) string {
 	if s = w.l.T(id); s == id {
 		s = "" // not in the catalog (the localizer answers with the id)
 	}
-	w.mu.Lock()
-	w.plain[k] = s
-	w.mu.Unlock()
+	remember(w, w.plain, k, s)
 	return s
 }
 
@@ -107,9 +120,7 @@ func (w *words) field(typ, name string) FieldText {
 	}
 	out = mergeText(out, w.catalogField("forms.field."+name))
 	out = mergeText(out, fieldData[name])
-	w.mu.Lock()
-	w.fields[k] = out
-	w.mu.Unlock()
+	remember(w, w.fields, k, out)
 	return out
 }
 
@@ -140,9 +151,7 @@ func (w *words) humanize(name string) string {
 	} else {
 		s = w.t("forms.humanized", "Name", h)
 	}
-	w.mu.Lock()
-	w.plain[k] = s
-	w.mu.Unlock()
+	remember(w, w.plain, k, s)
 	return s
 }
 

@@ -2,6 +2,7 @@ package forms
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -482,5 +483,25 @@ func TestInSharesOneEnginePerLocale(t *testing.T) {
 	}
 	if got := e.In(de).Locale(); got != "de" {
 		t.Errorf("Locale: got %q, want de", got)
+	}
+}
+
+// Words looked up by keys a submission chooses (option values, field names
+// nobody defined) are answered the same past the bound, but the maps of
+// remembered words stop growing at it.
+func TestRememberedWordsAreBounded(t *testing.T) {
+	w := newWords(i18n.MustNew(i18n.Options{}).Localizer("en"))
+	for i := range maxRemembered + 100 {
+		v := fmt.Sprintf("posted_value_%d", i)
+		if got, want := w.option("frequency_in_minutes", v), w.t("forms.humanized", "Name", humanizeWords(v, false)); got != want {
+			t.Fatalf("option %q: got %q, want %q", v, got, want)
+		}
+		w.field("platform.mysql", v)
+	}
+	if len(w.plain) > maxRemembered || len(w.fields) > maxRemembered {
+		t.Fatalf("remembered %d words and %d fields, bound %d", len(w.plain), len(w.fields), maxRemembered)
+	}
+	if got := w.option("frequency_in_minutes", "60"); got == "" || got == "60" {
+		t.Fatalf("a catalog option past the bound: got %q", got)
 	}
 }

@@ -3,6 +3,7 @@ package i18n
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
@@ -104,5 +105,14 @@ func TestNegotiateRemembersBounded(t *testing.T) {
 	}
 	if got := c.Negotiate("fr", "", "ja-x-n1,de;q=0.5"); got != "fr" {
 		t.Fatalf("the launch still decides first: got %q", got)
+	}
+
+	fresh := mustCatalog(t, Options{})
+	huge := strings.Repeat("ja-x-abcdefgh,", 200) + "de;q=0.5" // 2.8 KB
+	if got := fresh.Negotiate("", "", huge); got != "de" {
+		t.Fatalf("a huge header: got %q, want de", got)
+	}
+	if _, kept := fresh.negotiated.Load(negotiation{"", "", huge}); kept {
+		t.Fatal("a huge Accept-Language was remembered: 4,096 of them would pin gigabytes")
 	}
 }

@@ -307,9 +307,10 @@ func (c *Catalog) Negotiate(launch, cookie, acceptLanguage string) string {
 		return v.(string)
 	}
 	loc := c.negotiate(launch, cookie, acceptLanguage)
-	// Browsers send few distinct headers: remember the first answers, a
-	// bounded number (random headers cannot grow the memory).
-	if c.negotiatedN.Add(1) <= maxNegotiated {
+	// Browsers send few distinct, short headers: remember the first
+	// answers, a bounded number of bounded size (random or huge headers
+	// cannot grow the memory).
+	if len(launch)+len(cookie)+len(acceptLanguage) <= maxNegotiationBytes && c.negotiatedN.Add(1) <= maxNegotiated {
 		c.negotiated.Store(k, loc)
 	}
 	return loc
@@ -318,8 +319,12 @@ func (c *Catalog) Negotiate(launch, cookie, acceptLanguage string) string {
 // negotiation is what Negotiate decides from.
 type negotiation struct{ launch, cookie, acceptLanguage string }
 
-// maxNegotiated bounds the remembered negotiations.
-const maxNegotiated = 4096
+// maxNegotiated bounds the remembered negotiations, maxNegotiationBytes the
+// size of one (real Accept-Language headers are well under 100 bytes).
+const (
+	maxNegotiated       = 4096
+	maxNegotiationBytes = 256
+)
 
 func (c *Catalog) negotiate(launch, cookie, acceptLanguage string) string {
 	for _, pick := range []string{launch, cookie} {
