@@ -128,10 +128,13 @@ func (c *Cache) Get(ctx context.Context, token string, clientID int64) (*Snapsho
 		snap = NewSnapshot(list, err == nil, now)
 	}
 
+	// The requests reached Stitch at some time during the reading: counted
+	// from its end, the latest, the budget is never freed before Stitch's.
+	done := c.o.Now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for range max(n, 1) {
-		e.calls = append(e.calls, now)
+		e.calls = append(e.calls, done)
 	}
 	e.snap = snap
 	if snap != nil {

@@ -116,6 +116,8 @@ type lister struct {
 	pages   int
 	err     error
 	gate    chan struct{} // non-nil: each call waits for it
+	clock   *clock        // with takes: the first reading moves it on by takes
+	takes   time.Duration
 }
 
 func (l *lister) List(_ context.Context, _ string, _ int64, maxPages int) ([]connect.Extraction, int, error) {
@@ -123,6 +125,9 @@ func (l *lister) List(_ context.Context, _ string, _ int64, maxPages int) ([]con
 		<-l.gate
 	}
 	l.mu.Lock()
+	if l.clock != nil && l.calls == 0 {
+		l.clock.Add(l.takes) // a slow reading: its requests reach Stitch up to takes later
+	}
 	defer l.mu.Unlock()
 	l.calls++
 	l.maxSeen = append(l.maxSeen, maxPages)
@@ -204,9 +209,13 @@ func TestCacheRemembersFailures(t *testing.T) {
 // any 10 minutes, even when its list takes several pages.
 func TestCacheKeepsTheRateLimit(t *testing.T) {
 	t.Parallel()
-	for _, pages := range []int{1, 3, 25} {
+	for _, tc := range []struct {
+		pages int
+		takes time.Duration
+	}{{1, 0}, {3, 0}, {25, 0}, {3, 9 * time.Second}, {25, 9 * time.Second}} {
+		pages := tc.pages
 		c := &clock{t: t0}
-		l := &lister{pages: pages}
+		l := &lister{pages: pages, clock: c, takes: tc.takes}
 		cache := newCache(l, c)
 		var calls []time.Time
 		spent := 0
@@ -216,7 +225,7 @@ func TestCacheKeepsTheRateLimit(t *testing.T) {
 			if l.count() > before {
 				n := max(min(pages, l.maxSeen[len(l.maxSeen)-1]), 1)
 				for range n {
-					calls = append(calls, c.Now())
+					calls = append(calls, c.Now()) // when the reading ended: the latest a request reached Stitch
 				}
 				spent += n
 			}
