@@ -48,6 +48,11 @@ func TestRepairWhiteLabelFromAFrame(t *testing.T) {
 	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/sources/"+id+"/repair/result" {
 		t.Fatalf("apply: got %d → %q\n%s", r.StatusCode, r.Header.Get("Location"), body)
 	}
+	// A replay of the apply (a second tab) goes back to the repair pages,
+	// not through the oauth step past the repair's result.
+	if again, b := ts.post(t, "/sources/"+id+"/oauth/ticket/apply", map[string][]string{"_csrf": {csrf}}); again.StatusCode != http.StatusSeeOther || again.Header.Get("Location") != "/sources/"+id+"/repair" {
+		t.Fatalf("apply replayed: got %d → %q, want the repair page\n%s", again.StatusCode, again.Header.Get("Location"), b)
+	}
 	path, body = ts.follow(t, r)
 	if path != "/sources/"+id+"/done" {
 		t.Fatalf("after the repair: landed on %q\n%s", path, body)

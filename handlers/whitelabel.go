@@ -354,9 +354,11 @@ func (h *WhiteLabelOAuth) Apply(c echo.Context) error {
 	}
 	switch p {
 	case "":
-		if st, _ := src.ReportCard.Step(connect.StepOAuth); st.SignedIn() {
+		if st, _ := src.ReportCard.Step(connect.StepOAuth); !repairing && st.SignedIn() {
 			// Applied already (a replay, a second tab): what is left is the
-			// step's own question (the view id), on the oauth page.
+			// step's own question (the view id), on the oauth page. Not for
+			// a repair: its source was signed in before, so this says
+			// nothing, and the repair page tells where it stands.
 			return redirect(c, "/sources/"+id+"/oauth")
 		}
 		return again(tr(c).T("oauthMsg.usedOrNotStarted", "Name", name))
