@@ -20,8 +20,6 @@ import (
 const (
 	JobsRateLimit  = 30
 	JobsRateWindow = 10 * time.Minute
-	// ExtractionsPerPage is how many records one page holds.
-	ExtractionsPerPage = 100
 	// MaxExtractionPages caps how many pages ListExtractions reads.
 	MaxExtractionPages = 20
 )

@@ -105,13 +105,6 @@ func LoadTexts(path string) (*Texts, error) {
 	return &t, nil
 }
 
-// TypeName returns the display name of a source or destination type in
-// English: the partner's top-level override, else the built-in name. Pages
-// use Engine.TypeName, which speaks the request's locale.
-func (t *Texts) TypeName(typ string) string {
-	return NewEngine(EngineOptions{Texts: t}).TypeName(typ)
-}
-
 // typeName returns the built-in display name of a source or destination
 // type, such as "HubSpot" for "platform.hubspot" (product names are the same
 // in every locale; "(legacy)" is worded for it), or a humanised type when it
@@ -255,12 +248,6 @@ func Humanize(name string) string {
 	}
 	return "Unnamed setting"
 }
-
-// Humanize is the package's Humanize in the engine's locale: the words
-// still come from Stitch's (English) property name, but they pass through
-// the catalog (the pseudo-locale marks them) and an unnamed setting is
-// worded for the locale.
-func (e *Engine) Humanize(name string) string { return e.words.humanize(name) }
 
 // humanizeWords splits on separators and camel case; title capitalises every
 // word (for product names), otherwise only the first.

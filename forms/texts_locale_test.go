@@ -23,7 +23,7 @@ func TestLoadTextsWithLocales(t *testing.T) {
 	if err != nil {
 		t.Fatalf("load: %v", err)
 	}
-	if got := texts.TypeName("platform.hubspot"); got != "HubSpot CRM" {
+	if got := NewEngine(EngineOptions{Texts: texts}).TypeName("platform.hubspot"); got != "HubSpot CRM" {
 		t.Errorf("type name: got %q, want HubSpot CRM", got)
 	}
 	if got := string(msgs["de"]["home.heading"]); got != `"Hallo"` {

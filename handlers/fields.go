@@ -582,9 +582,6 @@ func (h *Fields) unavailableStream(c echo.Context, id connect.Int, form url.Valu
 	return render(c, status, views.Fields(m))
 }
 
-// groupDigits writes 2204117 as 2,204,117.
-func groupDigits(n int64) string { return selection.GroupDigits(n) }
-
 // streamCacheTTL is how long a page view may reuse a stream list. Saves
 // always read it fresh and drop it, so only changes made elsewhere (another
 // replica, a re-discovery) can be this late on a list page.

@@ -86,11 +86,3 @@ func TestPlainCheckMessage(t *testing.T) {
 		}
 	}
 }
-
-func TestGroupDigits(t *testing.T) {
-	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 2204117: "2,204,117", -48210: "-48,210"} {
-		if got := groupDigits(n); got != want {
-			t.Errorf("groupDigits(%d): got %q, want %q", n, got, want)
-		}
-	}
-}

@@ -1,7 +1,6 @@
 package selection
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/onramp/onramp/connect"
@@ -113,20 +112,6 @@ func Detail(w Words, s connect.Stream) string {
 		parts = append(parts, MethodShort(w, method))
 	}
 	return strings.Join(parts, " · ")
-}
-
-// GroupDigits writes 2204117 as 2,204,117.
-func GroupDigits(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	if neg {
-		s = "-" + s
-	}
-	return s
 }
 
 func firstNonEmpty(ss ...string) string {
