@@ -3,7 +3,6 @@ package emulator
 import (
 	"fmt"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -81,36 +80,31 @@ func (e *extraction) view(src *source) extractionJSON {
 // newExtraction starts an extraction of src now. It runs for the check
 // delay (the account's faults may change it) and fails when the faults say
 // so. Callers hold s.mu.
-func (s *Server) newExtraction(src *source, name string) *extraction {
+func (s *Server) newExtraction(src *source, name string, runs time.Duration) *extraction {
 	now := s.now()
-	delay, _ := s.checkFaults(src.account)
-	return &extraction{name: name, start: now, end: now.Add(max(delay, 0)), failure: s.extractionFailure(src.account)}
+	return &extraction{name: name, start: now, end: now.Add(max(runs, 0)), failure: extractionFailure(s.faultLayers(src.account))}
 }
 
-// extractionFailure is the message extractions of the account fail with
-// ("" = they succeed): the account's fail_extractions wins over the global one.
-// Callers hold s.mu (faultsMu is always taken after mu).
-func (s *Server) extractionFailure(acct int64) string {
-	email := ""
-	if a, ok := s.st.accounts[acct]; ok {
-		email = strings.ToLower(a.email)
-	}
-	s.faultsMu.Lock()
-	defer s.faultsMu.Unlock()
-	if f := s.acctFaults[email].FailExtractions; f != "" {
+// extractionFailure is the message extractions fail with under the fault
+// layers ("" = they succeed): the account's fail_extractions wins over the
+// global one.
+func extractionFailure(layers [2]Faults) string {
+	if f := layers[1].FailExtractions; f != "" {
 		return f
 	}
-	return s.faults.FailExtractions
+	return layers[0].FailExtractions
 }
 
-// configured reports whether Stitch would replicate src: fully configured,
-// with a stream selected when the type selects streams.
+// jobName is the name of a new extraction (or sync job) of src.
+func jobName(src *source) string {
+	return fmt.Sprintf("%d.%d.sync.%s", src.account, src.id, newUUID())
+}
+
+// configured reports whether Stitch would replicate src: fully configured
+// (which for a type that selects streams means one is selected: the
+// field_selection step is satisfied only then).
 func (s *Server) configured(src *source) bool {
-	st := s.sourceState(src)
-	if src.t.Steps[currentStep(src.t, st)] != stepDone {
-		return false
-	}
-	return !hasStep(src.t, stepFieldSelection) || st.selected
+	return src.t.Steps[currentStep(src.t, s.sourceState(src))] == stepDone
 }
 
 // maybeStartExtraction starts the first extraction of a source once it is
@@ -121,19 +115,18 @@ func (s *Server) maybeStartExtraction(src *source) {
 		return
 	}
 	src.extracted = true
-	src.extracting = s.newExtraction(src, fmt.Sprintf("%d.%d.sync.%s", src.account, src.id, newUUID()))
+	delay, _ := s.checkFaults(src.account) // the first one runs for the check delay
+	src.extracting = s.newExtraction(src, jobName(src), delay)
 }
 
 // settleExtractions records the extractions finished by now: the first
 // one and a finished sync job's. Callers hold s.mu.
 func (s *Server) settleExtractions(src *source, now time.Time) {
-	if e := src.extracting; e != nil && !now.Before(e.end) {
-		src.extracting = nil
-		recordExtraction(src, e)
-	}
-	if j := src.job; j != nil && !now.Before(j.until) {
-		src.job = nil
-		recordExtraction(src, &extraction{name: j.name, start: j.start, end: j.until, failure: j.failure})
+	for _, running := range []**extraction{&src.extracting, &src.job} {
+		if e := *running; e != nil && !now.Before(e.end) {
+			*running = nil
+			recordExtraction(src, e)
+		}
 	}
 }
 
@@ -268,13 +261,7 @@ func (s *Server) listExtractions(w http.ResponseWriter, r *http.Request, acct, c
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	var mine []*source
-	for _, src := range s.st.sources {
-		if src.account == acct {
-			mine = append(mine, src)
-		}
-	}
-	sort.Slice(mine, func(i, j int) bool { return mine[i].id < mine[j].id })
+	mine := s.st.accountSources(acct)
 	var all []extractionJSON
 	for _, src := range mine {
 		s.refresh(src)

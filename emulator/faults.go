@@ -230,13 +230,7 @@ func (s *Server) tokenEmail(tok string) (string, bool) {
 // Callers hold s.mu (faultsMu is always taken after mu).
 func (s *Server) checkFaults(acct int64) (delay time.Duration, failure string) {
 	delay = s.cfg.CheckDelay
-	email := ""
-	if a, ok := s.st.accounts[acct]; ok {
-		email = strings.ToLower(a.email)
-	}
-	s.faultsMu.Lock()
-	defer s.faultsMu.Unlock()
-	for _, f := range []Faults{s.faults, s.acctFaults[email]} {
+	for _, f := range s.faultLayers(acct) {
 		if f.CheckDelay != nil {
 			delay = *f.CheckDelay
 		}
@@ -245,6 +239,19 @@ func (s *Server) checkFaults(acct int64) (delay time.Duration, failure string) {
 		}
 	}
 	return delay, failure
+}
+
+// faultLayers are the global faults and the account's, the account's
+// winning where both set something. Callers hold s.mu (faultsMu is always
+// taken after mu).
+func (s *Server) faultLayers(acct int64) [2]Faults {
+	email := ""
+	if a, ok := s.st.accounts[acct]; ok {
+		email = strings.ToLower(a.email)
+	}
+	s.faultsMu.Lock()
+	defer s.faultsMu.Unlock()
+	return [2]Faults{s.faults, s.acctFaults[email]}
 }
 
 func (f Faults) clone() Faults {

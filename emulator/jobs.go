@@ -34,8 +34,7 @@ func (s *Server) startSync(w http.ResponseWriter, r *http.Request, acct int64) {
 			fmt.Sprintf("Did not create job for client-id: %d; connection-id: %d because one already exists", acct, src.id))
 		return
 	}
-	now := s.now()
-	src.job = &job{name: fmt.Sprintf("%d.%d.sync.%s", acct, src.id, newUUID()), start: now, until: now.Add(s.cfg.JobDuration), failure: s.extractionFailure(acct)}
+	src.job = s.newExtraction(src, jobName(src), s.cfg.JobDuration)
 	writeJSON(w, http.StatusOK, map[string]string{"job_name": src.job.name})
 }
 

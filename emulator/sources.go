@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -312,13 +311,7 @@ func objectOrEmpty(v any) (map[string]any, bool) {
 func (s *Server) listSources(w http.ResponseWriter, _ *http.Request, acct int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var mine []*source
-	for _, src := range s.st.sources {
-		if src.account == acct {
-			mine = append(mine, src)
-		}
-	}
-	sort.Slice(mine, func(i, j int) bool { return mine[i].id < mine[j].id })
+	mine := s.st.accountSources(acct)
 	out := make([]sourceJSON, 0, len(mine))
 	for _, src := range mine {
 		s.refresh(src)

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"sort"
 	"strings"
 	"time"
 )
@@ -68,22 +69,14 @@ type source struct {
 	streams           []*stream
 	byTap             map[string]*stream
 	byID              map[int64]*stream
-	streamsFor        string // database name the streams were discovered for
-	job               *job
+	streamsFor        string      // database name the streams were discovered for
+	job               *extraction // the running sync job (POST …/sync): its outcome is decided when it starts
 	// extracted is set once the first extraction started (extractions.go);
 	// extracting is that one while it runs; lastExtraction is the latest
 	// completed one (the first, or a sync job's).
 	extracted      bool
 	extracting     *extraction
 	lastExtraction *extraction
-}
-
-// job is a replication job (POST …/sync); its outcome is decided when it
-// starts and recorded as an extraction when it ends.
-type job struct {
-	name         string
-	start, until time.Time
-	failure      string
 }
 
 type destination struct {
@@ -117,6 +110,18 @@ func (st *state) mintToken(acct int64) string {
 
 // sourceOf returns the account's source with that id, or nil (other
 // accounts' sources do not exist for the caller).
+// accountSources are the account's sources, deleted ones too, by id.
+func (st *state) accountSources(acct int64) []*source {
+	var mine []*source
+	for _, src := range st.sources {
+		if src.account == acct {
+			mine = append(mine, src)
+		}
+	}
+	sort.Slice(mine, func(i, j int) bool { return mine[i].id < mine[j].id })
+	return mine
+}
+
 func (st *state) sourceOf(acct, id int64) *source {
 	src, ok := st.sources[id]
 	if !ok || src.account != acct {

@@ -210,9 +210,9 @@ func (g *Guides) builtin(l *i18n.Localizer, id string, kv ...any) string {
 
 // Slug is a type as it appears in the catalog's message ids:
 // "platform.google-analytics" becomes "platform_google_analytics".
-func Slug(typ string) string {
-	return strings.NewReplacer(".", "_", "-", "_").Replace(typ)
-}
+func Slug(typ string) string { return slugger.Replace(typ) }
+
+var slugger = strings.NewReplacer(".", "_", "-", "_")
 
 // FieldsOf lists the fields a form shows, in form order: each group's
 // switch, then its fields, an object's members after the object.
