@@ -77,63 +77,39 @@ func (w *htmlWriter) flush(out io.Writer) error {
 	return err
 }
 
-// fieldWords are the words written around every field, in one locale: looked
-// up in the catalog once per locale, not once per field (the render budget).
-type fieldWords struct {
-	l                    *i18n.Localizer
-	optional, errorLabel string
-	stitchSaid           string
-}
-
-// fieldWordsCache holds the fieldWords of each localizer: immutable entries,
-// one per locale of the catalog.
-var fieldWordsCache sync.Map
-
-func wordsFor(ctx context.Context) *fieldWords {
-	l := i18n.From(ctx)
-	if v, ok := fieldWordsCache.Load(l); ok {
-		if fw, ok := v.(*fieldWords); ok {
-			return fw
-		}
-	}
-	fw := &fieldWords{l: l, optional: l.T("common.optional"), errorLabel: l.T("common.errorPrefix"), stitchSaid: l.T("common.stitchSaid")}
-	fieldWordsCache.Store(l, fw)
-	return fw
-}
-
-func (w *htmlWriter) label(f *forms.Field, fw *fieldWords) {
+func (w *htmlWriter) label(f *forms.Field, l *i18n.Localizer) {
 	w.raw(`<label class="field__label"`)
 	w.attr("for", f.ID)
 	w.raw(">")
 	w.text(f.Label)
 	if f.Optional && !f.ReadOnly {
 		w.raw(` <span class="field__optional">`)
-		w.text(fw.optional)
+		w.text(l.T("common.optional"))
 		w.raw(`</span>`)
 	}
 	w.raw("</label>")
 }
 
 // errorMessage writes a field's error, GOV.UK style, when it has one.
-func (w *htmlWriter) errorMessage(f *forms.Field, fw *fieldWords) {
+func (w *htmlWriter) errorMessage(f *forms.Field, l *i18n.Localizer) {
 	if f.Error == "" {
 		return
 	}
 	w.raw(`<p class="error-message"`)
 	w.attr("id", f.ErrorID())
 	w.raw(`><span class="visually-hidden">`)
-	w.text(fw.errorLabel)
+	w.text(l.T("common.errorPrefix"))
 	w.raw(`</span> `)
 	w.text(f.Error)
 	if f.Detail != "" {
 		w.raw(`<span class="error-detail">`)
-		w.text(fw.stitchSaid + " " + fw.l.T("common.quoted", "Text", f.Detail))
+		w.text(l.T("common.stitchSaid") + " " + l.T("common.quoted", "Text", f.Detail))
 		w.raw(`</span>`)
 	}
 	w.raw("</p>")
 }
 
-func (w *htmlWriter) hintAndError(f *forms.Field, fw *fieldWords) {
+func (w *htmlWriter) hintAndError(f *forms.Field, l *i18n.Localizer) {
 	if f.Hint != "" {
 		w.raw(`<p class="field__hint"`)
 		w.attr("id", f.HintID())
@@ -144,7 +120,7 @@ func (w *htmlWriter) hintAndError(f *forms.Field, fw *fieldWords) {
 		w.text(f.Hint)
 		w.raw("</p>")
 	}
-	w.errorMessage(f, fw)
+	w.errorMessage(f, l)
 }
 
 func (w *htmlWriter) input(f *forms.Field) {
@@ -189,7 +165,7 @@ func fieldLabel(f *forms.Field) templ.Component {
 	return templ.ComponentFunc(func(ctx context.Context, out io.Writer) error {
 		w := getWriter()
 		defer putWriter(w)
-		w.label(f, wordsFor(ctx))
+		w.label(f, i18n.From(ctx))
 		return w.flush(out)
 	})
 }
@@ -199,13 +175,13 @@ func fieldHintAndError(f *forms.Field) templ.Component {
 	return templ.ComponentFunc(func(ctx context.Context, out io.Writer) error {
 		w := getWriter()
 		defer putWriter(w)
-		w.hintAndError(f, wordsFor(ctx))
+		w.hintAndError(f, i18n.From(ctx))
 		return w.flush(out)
 	})
 }
 
-func (w *htmlWriter) checkbox(f *forms.Field, fw *fieldWords) {
-	w.errorMessage(f, fw)
+func (w *htmlWriter) checkbox(f *forms.Field, l *i18n.Localizer) {
+	w.errorMessage(f, l)
 	w.raw(`<div class="checkbox"><input type="checkbox"`)
 	w.attr("id", f.ID)
 	w.attr("name", f.Name)
@@ -239,7 +215,7 @@ func FieldBlock(f *forms.Field) templ.Component {
 	return templ.ComponentFunc(func(ctx context.Context, out io.Writer) error {
 		w := getWriter()
 		defer putWriter(w)
-		fw := wordsFor(ctx)
+		l := i18n.From(ctx)
 		w.raw("<div")
 		w.attr("class", fieldClass(f))
 		w.attr("data-property", f.Name)
@@ -248,7 +224,7 @@ func FieldBlock(f *forms.Field) templ.Component {
 		var inner templ.Component
 		switch {
 		case f.Widget == forms.WidgetCheckbox:
-			w.checkbox(f, fw)
+			w.checkbox(f, l)
 		case f.Widget == forms.WidgetRows:
 			inner = rowsField(f)
 		case f.Widget == forms.WidgetObject:
@@ -256,12 +232,12 @@ func FieldBlock(f *forms.Field) templ.Component {
 		case f.Saved || f.Kept:
 			inner = savedCredential(f)
 		case f.Widget == forms.WidgetInput:
-			w.label(f, fw)
-			w.hintAndError(f, fw)
+			w.label(f, l)
+			w.hintAndError(f, l)
 			w.input(f)
 		default:
-			w.label(f, fw)
-			w.hintAndError(f, fw)
+			w.label(f, l)
+			w.hintAndError(f, l)
 			inner = control(f)
 		}
 		if inner != nil {
