@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -46,26 +45,10 @@ func (a *App) loadTemplates(cfg Config, chk presets.Checker, emu http.Handler) (
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := tpl.Validate(reportCards(ctx, client, token), chk); err != nil {
+	if err := tpl.Validate(presets.CardsFrom(ctx, client, token), chk); err != nil {
 		return nil, fmt.Errorf("ONRAMP_TEMPLATES_FILE %s: %w", cfg.TemplatesFile, err)
 	}
 	return tpl, nil
-}
-
-// reportCards reads a type's card; a type Stitch does not know (404, 400,
-// or a stub without steps, as in the launch check) is nil.
-func reportCards(ctx context.Context, client *connect.Client, token string) presets.Cards {
-	return func(typ string) (*connect.ReportCard, error) {
-		rc, err := client.GetSourceType(ctx, token, typ)
-		var apiErr *connect.Error
-		switch {
-		case connect.IsNotFound(err), errors.As(err, &apiErr) && apiErr.Status == http.StatusBadRequest:
-			return nil, nil
-		case err != nil:
-			return nil, err
-		}
-		return rc, nil
-	}
 }
 
 // handlerTransport answers requests with an in-process handler.

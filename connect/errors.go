@@ -136,6 +136,14 @@ func IsNotFound(err error) bool {
 		strings.HasPrefix(e.Message, "Unable to locate dest")
 }
 
+// IsUnknownType reports whether err is GET /v4/source-types/{type}
+// refusing the type: Stitch documents no error for an unknown type, so a
+// 404 and any 400 both mean "not a source type".
+func IsUnknownType(err error) bool {
+	e, ok := asError(err)
+	return IsNotFound(err) || ok && e.Status == http.StatusBadRequest
+}
+
 // IsUnauthorized reports whether the token was missing, invalid or revoked (401)
 // or not allowed to act on the resource (403).
 func IsUnauthorized(err error) bool {

@@ -197,18 +197,19 @@ func TestErrorHelpers(t *testing.T) {
 		name                                                   string
 		err                                                    error
 		notFound, unauthorized, rateLimited, upstream, invalid bool
+		unknownType                                            bool
 	}{
 		{name: "nil", err: nil},
 		{name: "plain error", err: errors.New("x")},
-		{name: "404", err: apiErr(404, "", "Not Found"), notFound: true},
-		{name: "400 InvalidName", err: apiErr(400, "InvalidName", "x")},
-		{name: "400 coded but not found-like", err: apiErr(400, "InvalidBody", "invalid connection id")},
+		{name: "404", err: apiErr(404, "", "Not Found"), notFound: true, unknownType: true},
+		{name: "400 InvalidName", err: apiErr(400, "InvalidName", "x"), unknownType: true},
+		{name: "400 coded but not found-like", err: apiErr(400, "InvalidBody", "invalid connection id"), unknownType: true},
 		{name: "401", err: apiErr(401, "", ""), unauthorized: true},
 		{name: "403", err: apiErr(403, "", ""), unauthorized: true},
 		{name: "429", err: apiErr(429, "", ""), rateLimited: true, upstream: true},
 		{name: "500", err: apiErr(500, "", ""), upstream: true},
 		{name: "503", err: apiErr(503, "", ""), upstream: true},
-		{name: "invalid properties", err: apiErr(400, connect.CodeInvalidProperties, ""), invalid: true},
+		{name: "invalid properties", err: apiErr(400, connect.CodeInvalidProperties, ""), invalid: true, unknownType: true},
 		{name: "network", err: fmt.Errorf("op: %w", &connect.NetworkError{Err: errors.New("reset")}), upstream: true},
 		{name: "deadline", err: fmt.Errorf("op: %w", context.DeadlineExceeded), upstream: true},
 		{name: "canceled", err: fmt.Errorf("op: %w", context.Canceled)},
@@ -217,10 +218,10 @@ func TestErrorHelpers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got := []bool{connect.IsNotFound(tt.err), connect.IsUnauthorized(tt.err), connect.IsRateLimited(tt.err), connect.IsUpstreamUnavailable(tt.err), connect.IsInvalidProperties(tt.err)}
-			want := []bool{tt.notFound, tt.unauthorized, tt.rateLimited, tt.upstream, tt.invalid}
+			got := []bool{connect.IsNotFound(tt.err), connect.IsUnauthorized(tt.err), connect.IsRateLimited(tt.err), connect.IsUpstreamUnavailable(tt.err), connect.IsInvalidProperties(tt.err), connect.IsUnknownType(tt.err)}
+			want := []bool{tt.notFound, tt.unauthorized, tt.rateLimited, tt.upstream, tt.invalid, tt.unknownType}
 			if !slices.Equal(got, want) {
-				t.Errorf("got [notFound unauthorized rateLimited upstream invalid] %v, want %v", got, want)
+				t.Errorf("got [notFound unauthorized rateLimited upstream invalid unknownType] %v, want %v", got, want)
 			}
 		})
 	}

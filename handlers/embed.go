@@ -424,13 +424,11 @@ func (h *Launch) checkAtStitch(c echo.Context, req LaunchRequest) (code, msg str
 		h.Log.Error("launch check failed", "id", RequestID(ctx), "err", err)
 		return "internal_error", "The launch could not be checked. Try again.", http.StatusInternalServerError
 	}
-	var apiErr *connect.Error
 	var typeCard *connect.ReportCard // the launch's type, for its template
 	if req.SourceType != "" {
 		rc, err := h.API.GetSourceType(ctx, req.AccessToken, req.SourceType)
 		switch {
-		case err == nil && len(rc.Steps) == 0, connect.IsNotFound(err),
-			errors.As(err, &apiErr) && apiErr.Status == http.StatusBadRequest:
+		case err == nil && len(rc.Steps) == 0, connect.IsUnknownType(err):
 			// Stitch documents no error for an unknown type; a 404 or 400, or a
 			// stub without steps (a destination or legacy type), all mean "no".
 			return "unknown_source_type", fmt.Sprintf("%q is not a source type.", req.SourceType), http.StatusBadRequest
@@ -473,16 +471,12 @@ func (h *Launch) checkTemplate(ctx context.Context, req LaunchRequest, typeCard 
 	if err != nil || tpl == nil {
 		return err
 	}
+	read := presets.CardsFrom(ctx, h.API, req.AccessToken)
 	return tpl.Validate(func(typ string) (*connect.ReportCard, error) {
 		if typeCard != nil && typ == req.SourceType {
 			return typeCard, nil
 		}
-		rc, err := h.API.GetSourceType(ctx, req.AccessToken, typ)
-		var apiErr *connect.Error
-		if connect.IsNotFound(err) || errors.As(err, &apiErr) && apiErr.Status == http.StatusBadRequest {
-			return nil, nil // not a source type, as for source_type
-		}
-		return rc, err
+		return read(typ)
 	}, h.Schemas)
 }
 

@@ -12,6 +12,7 @@ package presets
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -153,6 +154,23 @@ var _ Checker = (*forms.Engine)(nil)
 // Cards returns a type's report card, or nil (and no error) when the type
 // is not a source type.
 type Cards func(typ string) (*connect.ReportCard, error)
+
+// TypeReader reads a source type's report card (connect.Client).
+type TypeReader interface {
+	GetSourceType(ctx context.Context, token, typ string) (*connect.ReportCard, error)
+}
+
+// CardsFrom reads each type's report card from api with token; a type
+// Stitch refuses (connect.IsUnknownType) is nil, not an error.
+func CardsFrom(ctx context.Context, api TypeReader, token string) Cards {
+	return func(typ string) (*connect.ReportCard, error) {
+		rc, err := api.GetSourceType(ctx, token, typ)
+		if connect.IsUnknownType(err) {
+			return nil, nil
+		}
+		return rc, err
+	}
+}
 
 // Validate checks every type of t against its report card and returns every
 // problem (errors.Join of *Error), or an error of cards, wrapped.
