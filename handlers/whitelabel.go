@@ -180,6 +180,11 @@ func (h *WhiteLabelOAuth) loadWhiteLabel(c echo.Context) (*connect.Source, bool,
 	if err != nil {
 		return nil, false, err
 	}
+	return h.whiteLabelStep(c, src)
+}
+
+// whiteLabelStep is loadWhiteLabel's verdict on a loaded source.
+func (h *WhiteLabelOAuth) whiteLabelStep(c echo.Context, src *connect.Source) (*connect.Source, bool, error) {
 	if src.ReportCard.CurrentStepType != connect.StepOAuth && !reauthorizing(c, src) {
 		return src, false, redirect(c, StepURL(src.ID.String(), src.ReportCard.CurrentStepType))
 	}
@@ -234,16 +239,16 @@ func ticketURL(t string) string { return "/oauth/source/ticket?t=" + url.QueryEs
 // Ticket handles POST /sources/:id/oauth/ticket: a fresh ticket for the
 // framed page's popup (JSON {url}), or, from a form, the hand-off page.
 func (h *WhiteLabelOAuth) Ticket(c echo.Context) error {
+	src, _, err := h.load(c)
+	if err != nil {
+		return err
+	}
 	if c.QueryParam("repair") == "1" {
 		// The repair page's sign-in again, from a frame: the same ticket
 		// hand-off, for a source past its oauth step.
-		src, _, err := h.load(c)
-		if err != nil {
-			return err
-		}
 		markRepair(c, src, repairReauthorize)
 	}
-	src, ok, err := h.loadWhiteLabel(c)
+	src, ok, err := h.whiteLabelStep(c, src)
 	if !ok || err != nil {
 		return err
 	}
