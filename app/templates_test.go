@@ -148,20 +148,12 @@ func TestTemplateGlobalPrefillsLocksAndHides(t *testing.T) {
 func TestTemplateLaunchOverridesGlobal(t *testing.T) {
 	ts := mustStart(t, launchEnv(map[string]string{"ONRAMP_TEMPLATES_FILE": mustTemplateFile(t, globalMySQLTemplate)}))
 	tok, acctID := ts.App.Emulator.NewAccount("launch-templates@example.com")
-	resp, body := ts.launch(t, testAPIKey, map[string]any{
+	browser := launchedBrowser(t, ts, map[string]any{
 		"access_token": tok, "stitch_account_id": acctID, "source_type": "platform.mysql",
 		"template": map[string]any{"platform.mysql": map[string]any{
 			"defaults": map[string]any{"port": 3310, "ssl": "false"}, "locked": []string{"port", "ssl"},
 		}},
 	})
-	if resp.StatusCode != http.StatusCreated {
-		t.Fatalf("launch: got %d %v, want 201", resp.StatusCode, body)
-	}
-	u, _ := body["url"].(string)
-	browser := mustStartSameEmulator(t, ts)
-	if r, _ := browser.get(t, strings.TrimPrefix(u, ts.URL)); r.StatusCode != http.StatusSeeOther {
-		t.Fatalf("redeem: got %d, want 303", r.StatusCode)
-	}
 	_, page := browser.get(t, "/sources/new/platform.mysql")
 	mustLockedInput(t, page, "port", "3310") // the launch's lock and value
 	mustLockedInput(t, page, "ssl", "No")    // the launch's value over the global one
@@ -347,18 +339,10 @@ func TestTemplateLostFailsTheRepairPage(t *testing.T) {
 	ts := mustStart(t, launchEnv(map[string]string{"REDIS_URL": redis.URL}))
 	const email = "repair+lost-template@example.com"
 	tok, acctID := ts.App.Emulator.NewAccount(email)
-	resp, body := ts.launch(t, testAPIKey, map[string]any{
+	browser := launchedBrowser(t, ts, map[string]any{
 		"access_token": tok, "stitch_account_id": acctID, "source_type": "platform.mysql",
 		"template": map[string]any{"platform.mysql": map[string]any{"defaults": map[string]any{"port": "3306"}, "locked": []string{"port"}}},
 	})
-	if resp.StatusCode != http.StatusCreated {
-		t.Fatalf("launch: got %d %v, want 201", resp.StatusCode, body)
-	}
-	u, _ := body["url"].(string)
-	browser := mustStartSameEmulator(t, ts)
-	if r, _ := browser.get(t, strings.TrimPrefix(u, ts.URL)); r.StatusCode != http.StatusSeeOther {
-		t.Fatalf("redeem: got %d, want 303", r.StatusCode)
-	}
 	_, page := browser.get(t, "/sources/new/platform.mysql")
 	id := browser.configuredMySQL(t, csrfFrom(t, page))
 	browser.breakChecks(t, email, id, `(2003, "Can't connect to MySQL server on 'db.example.com' ([Errno 111] Connection refused)")`)
@@ -370,4 +354,20 @@ func TestTemplateLostFailsTheRepairPage(t *testing.T) {
 	if r, page := browser.get(t, "/sources/"+id+"/repair"); r.StatusCode != http.StatusGone || strings.Contains(page, `name="port"`) {
 		t.Fatalf("repair page without its template: got %d, want 410 and no port field\n%s", r.StatusCode, page)
 	}
+}
+
+// launchedBrowser mints a launch of body and redeems it in a new browser
+// (its own cookies) of the same emulator.
+func launchedBrowser(t *testing.T, ts *testServer, body map[string]any) *testServer {
+	t.Helper()
+	resp, out := ts.launch(t, testAPIKey, body)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("launch: got %d %v, want 201", resp.StatusCode, out)
+	}
+	u, _ := out["url"].(string)
+	browser := mustStartSameEmulator(t, ts)
+	if r, _ := browser.get(t, strings.TrimPrefix(u, ts.URL)); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("redeem: got %d, want 303", r.StatusCode)
+	}
+	return browser
 }
